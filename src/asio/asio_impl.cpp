@@ -1,0 +1,4 @@
+// The one translation unit that compiles Asio and Beast (BOOST_*_SEPARATE_COMPILATION):
+// every other unit includes only their declarations, which keeps builds fast.
+#include <boost/asio/impl/src.hpp>
+#include <boost/beast/src.hpp>
