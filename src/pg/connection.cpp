@@ -1,0 +1,556 @@
+// Connection: libpq non-blocking I/O on the Asio reactor.
+#include "pg/connection.hpp"
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
+#include <cstring>
+
+#include "pg/detail/error_factory.hpp"
+#include "pg/dsn.hpp"
+#include "pg/errors.hpp"
+
+namespace shipd::pg {
+
+namespace asio = boost::asio;
+using Clock = Connection::Clock;
+
+namespace detail {
+
+// The socket and the deadline watchdog, shared with the watchdog's pending handler so that
+// a handler running after the Connection is gone touches nothing freed.
+//
+// The watchdog is a lazily armed timer: an operation sets `deadline`; the timer is re-armed
+// only when it is not armed or armed too late, so a stream of queries with the same timeout
+// costs no timer syscall per query. When it fires during an operation past its deadline it
+// cancels the socket wait; the operation then sees `timed_out` and throws ConnectionError.
+struct ConnectionIo {
+    explicit ConnectionIo(asio::any_io_executor ex) : executor(ex), socket(ex), timer(ex) {}
+    asio::any_io_executor executor;
+    asio::posix::stream_descriptor socket;
+    asio::steady_timer timer;
+    Clock::time_point deadline = Clock::time_point::max();
+    Clock::time_point armed_until = Clock::time_point::max();
+    bool armed = false;
+    bool active = false;
+    bool timed_out = false;
+    bool alive = true;
+
+    static void arm(const std::shared_ptr<ConnectionIo>& io, Clock::time_point at) {
+        io->armed = true;
+        io->armed_until = at;
+        io->timer.expires_at(at);
+        io->timer.async_wait([io](const boost::system::error_code& ec) {
+            if (ec || !io->alive) return;
+            io->armed = false;
+            if (!io->active) return;
+            if (Clock::now() >= io->deadline) {
+                io->timed_out = true;
+                boost::system::error_code ignored;
+                io->socket.cancel(ignored);
+            } else {
+                arm(io, io->deadline);
+            }
+        });
+    }
+};
+
+}  // namespace detail
+
+namespace {
+
+std::chrono::milliseconds command_deadline(const ConnectionSettings& s) {
+    if (s.command_timeout.count() <= 0) return std::chrono::milliseconds::max();
+    return s.command_timeout + s.deadline_grace;
+}
+
+Clock::time_point after(std::chrono::milliseconds d) {
+    if (d == std::chrono::milliseconds::max()) return Clock::time_point::max();
+    return Clock::now() + d;
+}
+
+bool retry_after_prepare_error(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const PreparedStatementError&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+std::string sqlstate_of(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const Error& e) {
+        return e.sqlstate();
+    } catch (...) {
+        return {};
+    }
+}
+
+// Parameter arrays in the shape libpq wants.
+struct ParamArrays {
+    explicit ParamArrays(const Params& params) {
+        values.reserve(params.size());
+        for (const auto& v : params.values()) values.push_back(v ? v->c_str() : nullptr);
+    }
+    int count() const { return static_cast<int>(values.size()); }
+    const char* const* data() const { return values.empty() ? nullptr : values.data(); }
+    std::vector<const char*> values;
+};
+
+}  // namespace
+
+// Marks the connection busy for the watchdog and clears it on every exit path.
+class OperationScope {
+public:
+    OperationScope(Connection& c, Clock::time_point deadline) : c_(c) {
+        auto& io = *c.io_;
+        io.active = true;
+        io.timed_out = false;
+        io.deadline = deadline;
+        if (deadline != Clock::time_point::max() && (!io.armed || io.armed_until > deadline)) {
+            detail::ConnectionIo::arm(c.io_, deadline);
+        }
+    }
+    ~OperationScope() { c_.io_->active = false; }
+    OperationScope(const OperationScope&) = delete;
+    OperationScope& operator=(const OperationScope&) = delete;
+
+private:
+    Connection& c_;
+};
+
+Connection::Connection(asio::any_io_executor executor, const ConnectionSettings& settings)
+    : io_(std::make_shared<detail::ConnectionIo>(executor)),
+      settings_(settings),
+      secret_(dsn_password(settings.dsn)),
+      cache_(settings.statement_cache_size),
+      created_at_(Clock::now()) {}
+
+Connection::~Connection() {
+    io_->alive = false;
+    io_->timer.cancel();
+    // libpq owns the descriptor: take it back from Asio before PQfinish closes it.
+    if (io_->socket.is_open()) io_->socket.release();
+    if (conn_) PQfinish(conn_);
+}
+
+const asio::any_io_executor& Connection::executor() const noexcept { return io_->executor; }
+
+bool Connection::broken() const noexcept {
+    return broken_ || conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK;
+}
+
+bool Connection::in_transaction() const noexcept {
+    return conn_ != nullptr && PQtransactionStatus(conn_) != PQTRANS_IDLE;
+}
+
+int Connection::backend_pid() const noexcept { return conn_ ? PQbackendPID(conn_) : 0; }
+
+void Connection::rewrap_socket() {
+    // libpq may close and reopen its socket while connecting (another host, SSL retry): the
+    // number may even be reused, so wrap it afresh after every PQconnectPoll.
+    if (io_->socket.is_open()) io_->socket.release();
+    int fd = PQsocket(conn_);
+    if (fd >= 0) io_->socket.assign(fd);
+}
+
+void Connection::fail(std::string_view what) {
+    broken_ = true;
+    std::rethrow_exception(detail::make_connection_error(conn_, what, secret_));
+}
+
+void Connection::check_usable() const {
+    if (broken()) throw ConnectionError("connection is broken and cannot be reused");
+}
+
+void Connection::note_error(const std::exception_ptr& error) noexcept {
+    if (evicts_connection(sqlstate_of(error)) || (conn_ && PQstatus(conn_) != CONNECTION_OK)) {
+        broken_ = true;
+    }
+    try {
+        std::rethrow_exception(error);
+    } catch (const ConnectionError&) {
+        broken_ = true;
+    } catch (...) {
+    }
+}
+
+asio::awaitable<std::unique_ptr<Connection>> Connection::connect(
+    asio::any_io_executor executor, const ConnectionSettings& settings,
+    std::string application_name) {
+    std::unique_ptr<Connection> c(new Connection(executor, settings));
+    co_await c->open(std::move(application_name));
+    co_return c;
+}
+
+asio::awaitable<void> Connection::open(std::string application_name) {
+    auto server_settings = parse_server_settings(settings_.server_settings);
+    std::string dsn = normalize_dsn(settings_.dsn);
+    if (application_name.empty()) application_name = settings_.application_name;
+    std::string keepalives = settings_.keepalives ? "1" : "0";
+    std::string idle = std::to_string(settings_.keepalives_idle.count());
+    std::string interval = std::to_string(settings_.keepalives_interval.count());
+    std::string count = std::to_string(settings_.keepalives_count);
+    // dbname first: with expand_dbname the DSN's own values come in, the ones after override.
+    const char* keys[] = {"dbname", "application_name", "client_encoding", "keepalives",
+                          "keepalives_idle", "keepalives_interval", "keepalives_count", nullptr};
+    const char* values[] = {dsn.c_str(), application_name.c_str(), "UTF8", keepalives.c_str(),
+                            idle.c_str(), interval.c_str(), count.c_str(), nullptr};
+    conn_ = PQconnectStartParams(keys, values, 1);
+    if (conn_ == nullptr) throw ConnectionError("cannot allocate a libpq connection");
+    if (PQstatus(conn_) == CONNECTION_BAD) fail("cannot connect to " + mask_dsn(dsn));
+    if (PQsetnonblocking(conn_, 1) != 0) fail("cannot make the connection non-blocking");
+
+    {
+        auto deadline = Clock::now() + settings_.connect_timeout;
+        OperationScope scope(*this, deadline);
+        auto status = PGRES_POLLING_WRITING;
+        try {
+            while (status != PGRES_POLLING_OK) {
+                if (status == PGRES_POLLING_FAILED) fail("cannot connect to " + mask_dsn(dsn));
+                rewrap_socket();
+                if (status == PGRES_POLLING_READING) {
+                    co_await wait_readable();
+                } else {
+                    co_await wait_writable();
+                }
+                status = PQconnectPoll(conn_);
+            }
+        } catch (const ConnectionError&) {
+            if (io_->timed_out) {
+                broken_ = true;
+                throw ConnectionError("connect to " + mask_dsn(dsn) + " timed out after " +
+                                      std::to_string(settings_.connect_timeout.count()) + " ms");
+            }
+            throw;
+        }
+        rewrap_socket();
+    }
+
+    std::string setup;
+    for (const auto& [name, value] : server_settings) {
+        char* literal = PQescapeLiteral(conn_, value.c_str(), value.size());
+        if (!literal) fail("cannot quote server setting " + name);
+        setup += "SET " + name + " = " + literal + ";";
+        PQfreemem(literal);
+    }
+    if (settings_.command_timeout.count() > 0) {
+        setup += "SET statement_timeout = " + std::to_string(settings_.command_timeout.count()) + ";";
+    }
+    if (!setup.empty()) {
+        co_await execute_script(setup);
+    }
+}
+
+asio::awaitable<void> Connection::wait_readable() {
+    boost::system::error_code ec;
+    co_await io_->socket.async_wait(asio::posix::stream_descriptor::wait_read,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+        broken_ = true;
+        if (io_->timed_out) {
+            throw ConnectionError("the server did not answer before the client deadline; "
+                                  "connection abandoned");
+        }
+        throw boost::system::system_error(ec);
+    }
+}
+
+asio::awaitable<void> Connection::wait_writable() {
+    boost::system::error_code ec;
+    co_await io_->socket.async_wait(asio::posix::stream_descriptor::wait_write,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+        broken_ = true;
+        if (io_->timed_out) {
+            throw ConnectionError("the server did not accept data before the client deadline; "
+                                  "connection abandoned");
+        }
+        throw boost::system::system_error(ec);
+    }
+}
+
+asio::awaitable<void> Connection::flush() {
+    for (;;) {
+        int r = PQflush(conn_);
+        if (r == 0) co_return;
+        if (r < 0) fail("cannot send to the server");
+        co_await wait_writable();
+        // The server may be blocked sending results we have not read yet: read them.
+        if (!PQconsumeInput(conn_)) fail("lost the connection");
+    }
+}
+
+asio::awaitable<PGresult*> Connection::next_result() {
+    while (PQisBusy(conn_)) {
+        co_await wait_readable();
+        if (!PQconsumeInput(conn_)) fail("lost the connection");
+    }
+    co_return PQgetResult(conn_);
+}
+
+asio::awaitable<Outcome> Connection::read_outcome() {
+    Result last;
+    std::exception_ptr error;
+    for (;;) {
+        PGresult* r = co_await next_result();
+        if (r == nullptr) break;
+        switch (PQresultStatus(r)) {
+            case PGRES_TUPLES_OK:
+            case PGRES_COMMAND_OK:
+            case PGRES_EMPTY_QUERY:
+                last = Result(r);
+                break;
+            case PGRES_FATAL_ERROR:
+                if (!error) error = detail::make_error(r, secret_);
+                PQclear(r);
+                break;
+            case PGRES_COPY_IN:
+                PQclear(r);
+                PQputCopyEnd(conn_, "COPY FROM STDIN goes through Connection::copy_in");
+                co_await flush();
+                break;
+            case PGRES_COPY_OUT:
+            case PGRES_COPY_BOTH:
+                PQclear(r);
+                broken_ = true;  // we never read COPY TO STDOUT: the session is out of step
+                if (!error) error = std::make_exception_ptr(Error("COPY TO STDOUT is not supported"));
+                break;
+            default:
+                PQclear(r);
+                break;
+        }
+    }
+    if (error) {
+        note_error(error);
+        co_return Outcome(error);
+    }
+    co_return Outcome(std::move(last));
+}
+
+asio::awaitable<void> Connection::deallocate_evicted() {
+    auto& names = cache_.evicted();
+    if (names.empty()) co_return;
+    std::string sql;
+    for (const auto& n : names) sql += "DEALLOCATE " + n + ";";
+    names.clear();
+    if (!PQsendQuery(conn_, sql.c_str())) fail("cannot send DEALLOCATE");
+    co_await flush();
+    auto outcome = co_await read_outcome();
+    outcome.value();
+}
+
+asio::awaitable<Outcome> Connection::run_once(std::string_view sql, const Params& params,
+                                              bool& retryable) {
+    ParamArrays p(params);
+    retryable = false;
+    if (cache_.capacity() == 0) {
+        std::string text(sql);
+        if (!PQsendQueryParams(conn_, text.c_str(), p.count(), nullptr, p.data(), nullptr,
+                               nullptr, 0)) {
+            fail("cannot send a query");
+        }
+        co_await flush();
+        co_return co_await read_outcome();
+    }
+    std::string name;
+    if (auto found = cache_.find(sql)) {
+        name = *found;
+        retryable = true;  // the server may have lost or invalidated it
+    } else {
+        co_await deallocate_evicted();
+        name = cache_.insert(sql);
+        std::string text(sql);
+        if (!PQsendPrepare(conn_, name.c_str(), text.c_str(), p.count(), nullptr)) {
+            cache_.erase(sql);
+            fail("cannot send a prepare");
+        }
+        co_await flush();
+        auto prepared = co_await read_outcome();
+        if (!prepared.ok()) {
+            cache_.erase(sql);
+            co_return prepared;
+        }
+    }
+    if (!PQsendQueryPrepared(conn_, name.c_str(), p.count(), p.data(), nullptr, nullptr, 0)) {
+        fail("cannot send a query");
+    }
+    co_await flush();
+    co_return co_await read_outcome();
+}
+
+asio::awaitable<Result> Connection::execute(std::string_view sql, Params params) {
+    check_usable();
+    auto start = Clock::now();
+    OperationScope scope(*this, after(command_deadline(settings_)));
+    bool retryable = false;
+    auto outcome = co_await run_once(sql, params, retryable);
+    // 26000 / 0A000: the server lost the statement or its plan's result type changed (a
+    // migration): drop the entry and prepare afresh, once. Not inside a transaction: the
+    // error aborted it, a retry could only fail with 25P02.
+    if (!outcome.ok() && retryable && retry_after_prepare_error(outcome.error()) &&
+        !in_transaction()) {
+        std::string state = sqlstate_of(outcome.error());
+        cache_.erase(sql, state != "26000");
+        outcome = co_await run_once(sql, params, retryable);
+    }
+    if (query_time_) query_time_->record(Clock::now() - start);
+    co_return outcome.value();
+}
+
+asio::awaitable<Result> Connection::execute_script(std::string_view sql) {
+    check_usable();
+    OperationScope scope(*this, after(command_deadline(settings_)));
+    std::string text(sql);
+    if (!PQsendQuery(conn_, text.c_str())) fail("cannot send a query");
+    co_await flush();
+    auto outcome = co_await read_outcome();
+    co_return outcome.value();
+}
+
+asio::awaitable<void> Connection::ping(Clock::time_point deadline) {
+    check_usable();
+    OperationScope scope(*this, deadline);
+    if (!PQsendQuery(conn_, "")) fail("cannot send a ping");
+    co_await flush();
+    auto outcome = co_await read_outcome();
+    outcome.value();
+}
+
+asio::awaitable<std::vector<Outcome>> Connection::pipeline(std::vector<Query> queries) {
+    check_usable();
+    std::vector<Outcome> outcomes;
+    if (queries.empty()) co_return outcomes;
+    auto start = Clock::now();
+    std::vector<bool> retry(queries.size(), false);
+    {
+        OperationScope scope(*this, after(command_deadline(settings_)));
+        co_await deallocate_evicted();
+        if (!PQenterPipelineMode(conn_)) fail("cannot enter pipeline mode");
+        std::vector<bool> prepared_here(queries.size(), false);
+        std::vector<bool> was_cached(queries.size(), false);
+        for (std::size_t i = 0; i < queries.size(); ++i) {
+            const auto& q = queries[i];
+            ParamArrays p(q.params);
+            int sent = 0;
+            if (cache_.capacity() == 0) {
+                sent = PQsendQueryParams(conn_, q.sql.c_str(), p.count(), nullptr, p.data(),
+                                         nullptr, nullptr, 0);
+            } else {
+                std::string name;
+                if (auto found = cache_.find(q.sql)) {
+                    name = *found;
+                    was_cached[i] = true;
+                } else {
+                    name = cache_.insert(q.sql);
+                    prepared_here[i] = true;
+                    if (!PQsendPrepare(conn_, name.c_str(), q.sql.c_str(), p.count(), nullptr)) {
+                        fail("cannot send a prepare");
+                    }
+                }
+                sent = PQsendQueryPrepared(conn_, name.c_str(), p.count(), p.data(), nullptr,
+                                           nullptr, 0);
+            }
+            // One Sync per request: the error barrier, so a failure stays in its request.
+            if (!sent || !PQpipelineSync(conn_)) fail("cannot send a pipelined query");
+        }
+        co_await flush();
+        outcomes.reserve(queries.size());
+        for (std::size_t i = 0; i < queries.size(); ++i) {
+            Result last;
+            std::exception_ptr error;
+            for (;;) {
+                PGresult* r = co_await next_result();
+                if (r == nullptr) continue;  // end of one statement's results
+                auto status = PQresultStatus(r);
+                if (status == PGRES_PIPELINE_SYNC) {
+                    PQclear(r);
+                    break;
+                }
+                if (status == PGRES_FATAL_ERROR) {
+                    if (!error) error = detail::make_error(r, secret_);
+                    PQclear(r);
+                } else if (status == PGRES_PIPELINE_ABORTED) {
+                    PQclear(r);
+                } else {
+                    last = Result(r);
+                }
+            }
+            if (error) {
+                note_error(error);
+                if (prepared_here[i] || retry_after_prepare_error(error)) {
+                    cache_.erase(queries[i].sql, !prepared_here[i] && sqlstate_of(error) != "26000");
+                }
+                retry[i] = was_cached[i] && retry_after_prepare_error(error);
+                outcomes.emplace_back(error);
+            } else {
+                outcomes.emplace_back(std::move(last));
+            }
+        }
+        if (!PQexitPipelineMode(conn_)) fail("cannot leave pipeline mode");
+    }
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        if (retry[i] && !broken() && !in_transaction()) {
+            try {
+                outcomes[i] = Outcome(co_await execute(queries[i].sql, queries[i].params));
+            } catch (const Error&) {
+                outcomes[i] = Outcome(std::current_exception());
+            }
+        }
+    }
+    if (query_time_) query_time_->record(Clock::now() - start);
+    co_return outcomes;
+}
+
+asio::awaitable<std::uint64_t> Connection::copy_in(std::string_view copy_sql,
+                                                   std::string_view data) {
+    check_usable();
+    auto start = Clock::now();
+    OperationScope scope(*this, after(command_deadline(settings_)));
+    std::string text(copy_sql);
+    if (!PQsendQuery(conn_, text.c_str())) fail("cannot send COPY");
+    co_await flush();
+    PGresult* r = co_await next_result();
+    if (r == nullptr || PQresultStatus(r) != PGRES_COPY_IN) {
+        std::exception_ptr error;
+        if (r && PQresultStatus(r) == PGRES_FATAL_ERROR) error = detail::make_error(r, secret_);
+        if (r) PQclear(r);
+        // Drain whatever else the statement produced, then report.
+        auto rest = co_await read_outcome();
+        if (!error && !rest.ok()) error = rest.error();
+        if (!error) error = std::make_exception_ptr(Error("copy_in needs COPY ... FROM STDIN"));
+        note_error(error);
+        std::rethrow_exception(error);
+    }
+    PQclear(r);
+    // 64 KiB per CopyData message keeps libpq's buffer small.
+    constexpr std::size_t kChunk = 64 * 1024;
+    while (!data.empty()) {
+        auto n = std::min(kChunk, data.size());
+        int rc = PQputCopyData(conn_, data.data(), static_cast<int>(n));
+        if (rc < 0) fail("COPY data was not sent");
+        if (rc == 0) {
+            co_await wait_writable();
+            continue;
+        }
+        data.remove_prefix(n);
+        if (PQflush(conn_) == 1) co_await flush();
+    }
+    for (;;) {
+        int rc = PQputCopyEnd(conn_, nullptr);
+        if (rc < 0) fail("COPY end was not sent");
+        if (rc == 1) break;
+        co_await wait_writable();
+    }
+    co_await flush();
+    auto outcome = co_await read_outcome();
+    if (query_time_) query_time_->record(Clock::now() - start);
+    co_return outcome.value().rows_affected();
+}
+
+}  // namespace shipd::pg

@@ -1,0 +1,143 @@
+// Connection: one PostgreSQL session on libpq's non-blocking API, driven by the Asio reactor
+// with C++20 coroutines: connect, typed queries through a prepared-statement LRU, pipelines,
+// COPY FROM STDIN, a client-side deadline. Bound to one executor; not thread-safe.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pg/detail/statement_cache.hpp"
+#include "pg/histogram.hpp"
+#include "pg/result.hpp"
+#include "pg/settings.hpp"
+#include "pg/types.hpp"
+
+namespace shipd::pg {
+
+namespace detail {
+struct ConnectionIo;
+}
+
+/// One statement of a pipeline.
+struct Query {
+    std::string sql;
+    Params params;
+};
+
+/// What one request of a pipeline produced: its Result or its own error.
+class Outcome {
+public:
+    explicit Outcome(Result result) : result_(std::move(result)) {}
+    explicit Outcome(std::exception_ptr error) : error_(std::move(error)) {}
+    bool ok() const noexcept { return !error_; }
+    /// The result; rethrows the request's pg::Error when it failed.
+    const Result& value() const {
+        if (error_) std::rethrow_exception(error_);
+        return result_;
+    }
+    const std::exception_ptr& error() const noexcept { return error_; }
+
+private:
+    Result result_;
+    std::exception_ptr error_;
+};
+
+class Connection {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    /// Opens a session within settings.connect_timeout and sets it up (server settings,
+    /// statement_timeout, application_name). Throws ConnectionError (password redacted),
+    /// std::invalid_argument for malformed server settings.
+    static boost::asio::awaitable<std::unique_ptr<Connection>> connect(
+        boost::asio::any_io_executor executor, const ConnectionSettings& settings,
+        std::string application_name = {});
+
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    /// One statement with $n parameters (prepared and cached unless the cache size is 0).
+    /// `sql` must stay alive until the co_await completes. Throws a pg::Error subtype by
+    /// SQLSTATE, ConnectionError when the session is lost or the deadline passes, and
+    /// boost::system::system_error(operation_aborted) when the awaiting coroutine is
+    /// cancelled (the connection is then broken: its state is unknown).
+    boost::asio::awaitable<Result> execute(std::string_view sql, Params params);
+
+    /// execute(sql, Params(args...)).
+    template <class... Args>
+    boost::asio::awaitable<Result> execute(std::string_view sql, const Args&... args) {
+        return execute(sql, Params(args...));
+    }
+
+    /// Statements with no parameters through the simple protocol (several may be ';'
+    /// separated; no cache). Throws like execute().
+    boost::asio::awaitable<Result> execute_script(std::string_view sql);
+
+    /// Sends every query at once in pipeline mode, one Sync each, and returns their outcomes
+    /// in order: an error fails only its own request. Throws ConnectionError only when the
+    /// session itself is lost.
+    boost::asio::awaitable<std::vector<Outcome>> pipeline(std::vector<Query> queries);
+
+    /// COPY ... FROM STDIN with `data` in COPY text format (see append_copy_row); returns the
+    /// rows copied. Throws like execute().
+    boost::asio::awaitable<std::uint64_t> copy_in(std::string_view copy_sql, std::string_view data);
+
+    /// An empty query round trip, bounded by `deadline`. Throws ConnectionError.
+    boost::asio::awaitable<void> ping(Clock::time_point deadline);
+
+    /// True once the session cannot be reused (lost, timed out, cancelled mid-statement, or a
+    /// SQLSTATE that evicts: class 08, 57P01-57P03, 25006).
+    bool broken() const noexcept;
+    /// True when a transaction is open or failed (the pool rolls it back on return).
+    bool in_transaction() const noexcept;
+    /// The server process id (for pg_terminate_backend / pg_cancel_backend).
+    int backend_pid() const noexcept;
+    std::size_t cached_statements() const noexcept { return cache_.size(); }
+    Clock::time_point created_at() const noexcept { return created_at_; }
+    /// Query durations are recorded here when set (owned by the pool).
+    void set_query_histogram(Histogram* histogram) noexcept { query_time_ = histogram; }
+    const boost::asio::any_io_executor& executor() const noexcept;
+
+private:
+    Connection(boost::asio::any_io_executor executor, const ConnectionSettings& settings);
+
+    boost::asio::awaitable<void> open(std::string application_name);
+    boost::asio::awaitable<void> wait_readable();
+    boost::asio::awaitable<void> wait_writable();
+    boost::asio::awaitable<void> flush();
+    boost::asio::awaitable<PGresult*> next_result();
+    /// Reads a statement's results up to the terminating NULL: the last result or the first
+    /// error.
+    boost::asio::awaitable<Outcome> read_outcome();
+    boost::asio::awaitable<void> deallocate_evicted();
+    boost::asio::awaitable<Outcome> run_once(std::string_view sql, const Params& params,
+                                             bool& retryable);
+    void rewrap_socket();
+    void begin_operation();
+    void end_operation() noexcept;
+    void note_error(const std::exception_ptr& error) noexcept;
+    void check_usable() const;
+    [[noreturn]] void fail(std::string_view what);
+
+    std::shared_ptr<detail::ConnectionIo> io_;
+    PGconn* conn_ = nullptr;
+    ConnectionSettings settings_;
+    std::string secret_;
+    detail::StatementCache cache_;
+    Histogram* query_time_ = nullptr;
+    Clock::time_point created_at_;
+    bool broken_ = false;
+    friend class OperationScope;
+};
+
+}  // namespace shipd::pg

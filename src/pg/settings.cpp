@@ -1,0 +1,55 @@
+// Settings helpers: the bulk pool's defaults and DATABASE_SERVER_SETTINGS parsing.
+#include "pg/settings.hpp"
+
+#include <cctype>
+#include <stdexcept>
+
+namespace shipd::pg {
+
+PoolSettings PoolSettings::bulk() {
+    PoolSettings s;
+    s.name = "bulk";
+    s.min_size = 10;
+    s.size = 10;
+    s.max_overflow = 22;
+    return s;
+}
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> parse_server_settings(std::string_view text) {
+    std::vector<std::pair<std::string, std::string>> out;
+    while (!text.empty()) {
+        auto comma = text.find(',');
+        std::string_view item = trim(text.substr(0, comma));
+        text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+        if (item.empty()) continue;
+        auto eq = item.find('=');
+        if (eq == std::string_view::npos) {
+            throw std::invalid_argument("server setting '" + std::string(item) +
+                                        "' is not name=value");
+        }
+        std::string_view name = trim(item.substr(0, eq));
+        std::string_view value = trim(item.substr(eq + 1));
+        bool valid = !name.empty();
+        for (char c : name) {
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.') valid = false;
+        }
+        if (!valid) {
+            throw std::invalid_argument("server setting name '" + std::string(name) +
+                                        "' is not a PostgreSQL parameter name");
+        }
+        out.emplace_back(std::string(name), std::string(value));
+    }
+    return out;
+}
+
+}  // namespace shipd::pg
