@@ -63,7 +63,9 @@ std::string normalize_database_url(std::string_view url) {
         "postgresql+asyncpg://", "postgresql+psycopg://", "postgresql+psycopg2://", "postgres://"};
     for (auto alias : kAliases) {
         if (starts_with_ci(url, alias)) {
-            return "postgresql://" + std::string(url.substr(alias.size()));
+            std::string out("postgresql://");
+            out.append(url.substr(alias.size()));
+            return out;
         }
     }
     return std::string(url);

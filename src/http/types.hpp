@@ -1,0 +1,51 @@
+// The HTTP vocabulary every module above http/ shares: requests, responses, handlers, context.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace shipd::http {
+
+namespace bhttp = boost::beast::http;
+using Request = bhttp::request<bhttp::string_body>;
+using Response = bhttp::response<bhttp::string_body>;
+using Status = bhttp::status;
+using Verb = bhttp::verb;
+
+/// Path parameters of the matched route, in template order ({id} → ("id", "0193...")).
+using PathParams = std::vector<std::pair<std::string_view, std::string>>;
+
+/// What a handler gets: the request, its id, the matched route and its parameters, plus
+/// fields middleware fills for the access log.
+struct RequestContext {
+    Request& request;
+    std::string request_id;
+    std::string_view route;  ///< the template ("/v1/shipments/{id}"), "" when none matched
+    PathParams params;
+    std::chrono::steady_clock::time_point started;
+    /// Who the request acted as (set by authentication middleware), for logs.
+    std::string principal;
+    /// Time spent waiting for a database connection, for the access log.
+    std::chrono::microseconds pool_wait{0};
+
+    /// The value of path parameter `name`; empty when the route has none of that name.
+    std::string_view param(std::string_view name) const {
+        for (const auto& [k, v] : params)
+            if (k == name) return v;
+        return {};
+    }
+};
+
+using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;
+/// Middleware gets the context and the rest of the chain; it may answer without calling it.
+using Middleware = std::function<boost::asio::awaitable<Response>(RequestContext&, const Handler& next)>;
+
+}  // namespace shipd::http

@@ -1,0 +1,90 @@
+// The shipd command line: serve, config, version (and the commands each module adds).
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/app.hpp"
+#include "config/settings.hpp"
+#include "log/log.hpp"
+
+#ifndef SHIPD_VERSION
+#define SHIPD_VERSION "0.0.0"
+#endif
+#ifndef SHIPD_COMMIT
+#define SHIPD_COMMIT "unknown"
+#endif
+
+namespace {
+
+using shipd::config::LoadResult;
+
+// Prints every problem at once, the way an operator fixes them: all in one go.
+void print_problems(const LoadResult& r) {
+    std::fprintf(stderr, "shipd: %zu setting%s invalid:\n", r.problems.size(), r.problems.size() == 1 ? " is" : "s are");
+    for (const auto& p : r.problems) std::fprintf(stderr, "  - %s\n", p.c_str());
+    std::fprintf(stderr, "Fix them in the environment or in .env (see 'shipd config').\n");
+}
+
+void print_warnings(const LoadResult& r) {
+    for (const auto& w : r.warnings) spdlog::warn("{}", w);
+}
+
+int cmd_config(const LoadResult& r) {
+    static const char* kSource[] = {"default", ".env", "environment"};
+    size_t width = 0;
+    for (const auto& e : r.entries) width = std::max(width, e.name.size());
+    for (const auto& e : r.entries) {
+        std::printf("%-*s  %s  (%s)\n", static_cast<int>(width), e.name.c_str(), e.value.c_str(),
+                    kSource[static_cast<int>(e.source)]);
+    }
+    for (const auto& w : r.warnings) std::printf("warning: %s\n", w.c_str());
+    if (!r.problems.empty()) {
+        print_problems(r);
+        return 2;
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App cli{"shipd: shipping and tracking backend on PostgreSQL (shipments, rates, labels, tracking)"};
+    cli.footer(
+        "\nSettings come from the environment and ./.env (the environment wins); the seed's\n"
+        "variable names work unchanged (DATABASE_URL, DATABASE_POOL_SIZE, ...). With no\n"
+        "DATABASE_URL, shipd runs its own PostgreSQL 15 in SHIPD_DATA_DIR (default ./.shipd).\n\n"
+        "Examples:\n"
+        "  shipd serve                          serve on 127.0.0.1:8080 with the embedded database\n"
+        "  DATABASE_URL=postgresql://u:p@db/ship shipd serve\n"
+        "  shipd config                         effective settings, secrets masked\n"
+        "  shipd <command> --help               more on one command\n");
+    cli.require_subcommand(1);
+
+    auto* serve = cli.add_subcommand("serve", "Serve the HTTP API until SIGINT/SIGTERM (embedded PostgreSQL when DATABASE_URL is unset)");
+    serve->footer("\nExit codes: 0 stopped cleanly, 1 could not start (the log says why), 2 invalid settings.");
+    auto* config_cmd = cli.add_subcommand("config", "Print every setting's effective value (secrets masked) and where it came from");
+    auto* version = cli.add_subcommand("version", "Print the version and the commit it was built from");
+
+    CLI11_PARSE(cli, argc, argv);
+
+    if (version->parsed()) {
+        std::printf("shipd %s (%s)\n", SHIPD_VERSION, SHIPD_COMMIT);
+        return 0;
+    }
+    LoadResult settings = shipd::config::load_from_process();
+    if (config_cmd->parsed()) return cmd_config(settings);
+
+    shipd::log::setup(settings.settings.log_format, settings.settings.log_level);
+    if (serve->parsed()) {
+        if (!settings.problems.empty()) {
+            print_problems(settings);
+            return 2;
+        }
+        print_warnings(settings);
+        shipd::app::App app(settings.settings);
+        return static_cast<int>(app.run());
+    }
+    return 0;
+}
