@@ -365,7 +365,7 @@ DownResult Migrator::down(std::optional<int> to, std::optional<int> steps) {
 
 std::chrono::milliseconds Migrator::apply(const Revision& revision) {
     log(LogLevel::kInfo, "applying " + revision.label() + (revision.transactional ? "" : " (outside a transaction)"));
-    const auto took = revision.transactional ? run_transactional(revision, true) : run_statements(revision, true);
+    const auto took = run(revision, true);
     log(LogLevel::kInfo, "applied " + revision.label() + " in " + std::to_string(took.count()) + " ms");
     return took;
 }
@@ -373,24 +373,25 @@ std::chrono::milliseconds Migrator::apply(const Revision& revision) {
 std::chrono::milliseconds Migrator::revert(const Revision& revision) {
     log(LogLevel::kInfo,
         "reverting " + revision.label() + (revision.down_transactional ? "" : " (outside a transaction)"));
-    const auto took = revision.down_transactional ? run_transactional(revision, false) : run_statements(revision, false);
+    const auto took = run(revision, false);
     log(LogLevel::kInfo, "reverted " + revision.label() + " in " + std::to_string(took.count()) + " ms");
     return took;
 }
 
-std::chrono::milliseconds Migrator::run_transactional(const Revision& revision, bool is_up) {
+std::chrono::milliseconds Migrator::run(const Revision& revision, bool is_up) {
     auto& c = connection();
+    const bool transactional = is_up ? revision.transactional : revision.down_transactional;
     const std::string& sql = is_up ? revision.up : revision.down;
+    // Sent one statement at a time even inside a transaction, so a failure names its line.
+    const auto statements = detail::split_sql(sql);
+    const int stays_at = is_up ? revision.version - 1 : revision.version;
+    const std::string rerun =
+        "`" + options_.command + (is_up ? " up" : " down --to " + std::to_string(revision.version - 1)) + "`";
     const auto started = Clock::now();
-    const std::string stays = "; the database stays at revision " +
-                              std::to_string(is_up ? revision.version - 1 : revision.version);
-    const std::string rerun = "`" + options_.command + (is_up ? " up" : " down --to " + std::to_string(revision.version - 1)) + "`";
-    bool in_sql = false;
+    std::size_t i = 0;
     try {
-        c.exec("BEGIN");
-        in_sql = true;
-        c.exec(sql);
-        in_sql = false;
+        if (transactional) c.exec("BEGIN");
+        for (; i < statements.size(); ++i) c.exec(statements[i].text);
         const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
         if (is_up) {
             c.exec_params(kInsertApplied, {std::to_string(revision.version), revision.name, revision.checksum,
@@ -398,93 +399,63 @@ std::chrono::milliseconds Migrator::run_transactional(const Revision& revision, 
         } else {
             c.exec_params(kDeleteApplied, {std::to_string(revision.version)});
         }
-        c.exec("COMMIT");
+        if (transactional) c.exec("COMMIT");
         return took;
     } catch (const PqError& e) {
-        if (c.ok()) c.exec_quietly("ROLLBACK");
-        const std::string recovery =
-            "Nothing of it took effect (its transaction rolled back" + stays + "). Fix the cause, then run " + rerun + ".";
-        if (in_sql) fail_revision(revision, is_up, 0, sql, e, recovery);
-        fail_revision(revision, is_up, 0, std::string(), e, recovery);
+        const bool in_sql = i < statements.size();
+        if (transactional) {
+            if (c.ok()) c.exec_quietly("ROLLBACK");
+            const std::string recovery = "Nothing of it took effect (its transaction rolled back; the database stays at "
+                                         "revision " + std::to_string(stays_at) + "). Fix the cause, then run " +
+                                         rerun + ".";
+            if (in_sql) fail_revision(revision, is_up, statements[i].offset, statements[i].text, e, recovery);
+            fail_revision(revision, is_up, 0, std::string(), e, recovery);
+        }
+        if (!in_sql) {
+            fail_revision(revision, is_up, 0, std::string(), e,
+                          "All its statements ran but recording that in " + kTable + " failed; the database stays "
+                          "recorded at revision " + std::to_string(stays_at) + ". Run " + rerun + " again once the "
+                          "database is reachable (each statement of a non-transactional revision is written to run "
+                          "again).");
+        }
+        std::string cleanup;
+        if (c.ok()) {
+            try {
+                auto r = c.exec(kInvalidIndexes);
+                for (int row = 0; row < r.rows(); ++row) cleanup += "\n    " + r.text(row, 0);
+            } catch (const PqError&) {
+                // The failure itself is what the operator needs; the cleanup list is a bonus.
+            }
+        }
+        std::string recovery = "It runs outside a transaction: statements 1-" + std::to_string(i) + " of " +
+                               std::to_string(statements.size()) +
+                               " took effect, and the database stays recorded at revision " +
+                               std::to_string(stays_at) + ". To recover, fix the cause, then ";
+        if (!cleanup.empty()) {
+            recovery += "drop the invalid index(es) the failure left, in psql:" + cleanup + "\nthen ";
+        }
+        recovery += "run " + rerun + " (each statement of a non-transactional revision is written to run again).";
+        fail_revision(revision, is_up, statements[i].offset, statements[i].text, e, recovery);
     }
 }
 
-std::chrono::milliseconds Migrator::run_statements(const Revision& revision, bool is_up) {
-    auto& c = connection();
-    const std::string& sql = is_up ? revision.up : revision.down;
-    const auto statements = detail::split_sql(sql);
-    const auto started = Clock::now();
-    const int stays_at = is_up ? revision.version - 1 : revision.version;
-    const std::string rerun = "`" + options_.command + (is_up ? " up" : " down --to " + std::to_string(revision.version - 1)) + "`";
-    for (std::size_t i = 0; i < statements.size(); ++i) {
-        try {
-            c.exec(statements[i].text);
-        } catch (const PqError& e) {
-            std::string cleanup;
-            if (c.ok()) {
-                try {
-                    auto r = c.exec(kInvalidIndexes);
-                    for (int row = 0; row < r.rows(); ++row) cleanup += "\n    " + r.text(row, 0);
-                } catch (const PqError&) {
-                    // The failure itself is what the operator needs; the cleanup list is a bonus.
-                }
-            }
-            std::string recovery =
-                "It runs outside a transaction: statements 1-" + std::to_string(i) + " of " +
-                std::to_string(statements.size()) + " took effect, and the database stays recorded at revision " +
-                std::to_string(stays_at) + ". To recover, fix the cause, then ";
-            if (!cleanup.empty()) {
-                recovery += "drop the invalid index(es) the failure left, in psql:" + cleanup + "\nthen ";
-            }
-            recovery += "run " + rerun + " (each statement of a non-transactional revision is written to run again).";
-            fail_revision(revision, is_up, statements[i].offset, statements[i].text, e, recovery);
-        }
-    }
-    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-    try {
-        if (is_up) {
-            c.exec_params(kInsertApplied, {std::to_string(revision.version), revision.name, revision.checksum,
-                                           std::to_string(took.count())});
-        } else {
-            c.exec_params(kDeleteApplied, {std::to_string(revision.version)});
-        }
-    } catch (const PqError& e) {
-        fail_revision(revision, is_up, 0, std::string(), e,
-                      "All its statements ran but recording that in " + kTable + " failed; the database stays "
-                      "recorded at revision " + std::to_string(stays_at) + ". Run " + rerun + " again once the database "
-                      "is reachable (each statement of a non-transactional revision is written to run again).");
-    }
-    return took;
-}
-
-void Migrator::fail_revision(const Revision& revision, bool is_up, std::size_t offset_base,
-                             const std::string& sql_text, const std::exception& error,
-                             const std::string& recovery) const {
+void Migrator::fail_revision(const Revision& revision, bool is_up, std::size_t statement_offset,
+                             const std::string& statement, const PqError& error, const std::string& recovery) const {
     const std::string& file_text = is_up ? revision.up : revision.down;
     std::string where = is_up ? revision.up_file() : revision.down_file();
-    std::string sqlstate;
-    std::string hint;
-    if (const auto* pq = dynamic_cast<const PqError*>(&error)) {
-        sqlstate = pq->sqlstate();
-        hint = pq->hint();
-        if (!sql_text.empty()) {
-            std::size_t offset = offset_base;
-            if (pq->position() > 0) {
-                offset += detail::byte_offset_of_char(sql_text, pq->position());
-            } else {
-                // No position: point at the statement's first non-blank line.
-                while (offset < file_text.size() && (file_text[offset] == '\n' || file_text[offset] == ' ')) ++offset;
-            }
-            if (pq->position() > 0 || offset_base > 0) where += ", line " + std::to_string(detail::line_of(file_text, offset));
-        }
+    if (!statement.empty()) {
+        // The server's position (1-based, in characters) when it gave one; else the statement's start.
+        const std::size_t within = error.position() > 0 ? detail::byte_offset_of_char(statement, error.position())
+                                                        : detail::first_token_offset(statement);
+        where += ", line " + std::to_string(detail::line_of(file_text, statement_offset + within));
     }
     std::string message = std::string(is_up ? "applying " : "reverting ") + revision.label() + " failed (" + where +
                           "): " + error.what();
-    if (!sqlstate.empty()) message += " [SQLSTATE " + sqlstate + "]";
-    if (!hint.empty()) message += " Hint: " + hint + ".";
+    if (!error.sqlstate().empty()) message += " [SQLSTATE " + error.sqlstate() + "]";
+    if (!error.hint().empty()) message += " Hint: " + error.hint() + ".";
     message += "\n" + recovery;
-    const bool connection_lost = sqlstate.rfind("08", 0) == 0 || sqlstate.empty();
-    throw MigrateError(connection_lost && sql_text.empty() ? ErrorKind::kConnection : ErrorKind::kRevisionFailed,
+    const bool connection_lost = error.sqlstate().rfind("08", 0) == 0 || error.sqlstate().empty();
+    throw MigrateError(connection_lost && statement.empty() ? ErrorKind::kConnection : ErrorKind::kRevisionFailed,
                        message);
 }
 

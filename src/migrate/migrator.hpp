@@ -16,6 +16,7 @@ namespace shipd::migrate {
 
 namespace detail {
 class PqConnection;
+class PqError;
 }
 
 /// The table that records applied revisions.
@@ -175,10 +176,9 @@ private:
     void require_no_drift(const Status& status, const char* operation) const;
     std::chrono::milliseconds apply(const Revision& revision);
     std::chrono::milliseconds revert(const Revision& revision);
-    std::chrono::milliseconds run_transactional(const Revision& revision, bool is_up);
-    std::chrono::milliseconds run_statements(const Revision& revision, bool is_up);
-    [[noreturn]] void fail_revision(const Revision& revision, bool is_up, std::size_t offset_base,
-                                    const std::string& sql_text, const std::exception& error,
+    std::chrono::milliseconds run(const Revision& revision, bool is_up);
+    [[noreturn]] void fail_revision(const Revision& revision, bool is_up, std::size_t statement_offset,
+                                    const std::string& statement, const detail::PqError& error,
                                     const std::string& recovery) const;
     const Revision* find(int version) const;
 

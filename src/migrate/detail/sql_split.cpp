@@ -22,7 +22,9 @@ std::size_t dollar_tag_length(std::string_view sql, std::size_t i) {
     return 0;
 }
 
-bool only_comments_and_space(std::string_view s) {
+}  // namespace
+
+std::size_t first_token_offset(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
         if (std::isspace(static_cast<unsigned char>(s[i]))) {
@@ -33,13 +35,11 @@ bool only_comments_and_space(std::string_view s) {
             auto end = s.find("*/", i + 2);
             i = end == std::string_view::npos ? s.size() : end + 2;
         } else {
-            return false;
+            return i;
         }
     }
-    return true;
+    return s.size();
 }
-
-}  // namespace
 
 std::vector<SqlStatement> split_sql(std::string_view sql) {
     std::vector<SqlStatement> out;
@@ -47,7 +47,7 @@ std::vector<SqlStatement> split_sql(std::string_view sql) {
     std::size_t i = 0;
     auto flush = [&](std::size_t end) {
         std::string_view piece = sql.substr(start, end - start);
-        if (!only_comments_and_space(piece)) out.push_back({std::string(piece), start});
+        if (first_token_offset(piece) < piece.size()) out.push_back({std::string(piece), start});
     };
     while (i < sql.size()) {
         const char c = sql[i];

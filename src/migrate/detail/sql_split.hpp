@@ -21,6 +21,10 @@ struct SqlStatement {
 /// CREATE INDEX CONCURRENTLY is refused, so a non-transactional revision is sent piece by piece.
 std::vector<SqlStatement> split_sql(std::string_view sql);
 
+/// Offset of the first character of `sql` that is neither whitespace nor comment
+/// (sql.size() when there is none): where a statement really starts.
+std::size_t first_token_offset(std::string_view sql);
+
 /// 1-based line of byte `offset` in `text`.
 int line_of(std::string_view text, std::size_t offset);
 
