@@ -1,6 +1,7 @@
 // SQL statement splitter aware of quotes, comments and dollar quoting.
 #include "migrate/detail/sql_split.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace shipd::migrate::detail {
@@ -51,7 +52,13 @@ std::vector<SqlStatement> split_sql(std::string_view sql) {
     };
     while (i < sql.size()) {
         const char c = sql[i];
-        if (c == '\'' || c == '"') {
+        if (c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+            (i == 1 || !is_tag_char(sql[i - 2]))) {
+            // E'...': a backslash escapes the next character, \' included.
+            ++i;
+            while (i < sql.size() && sql[i] != '\'') i += sql[i] == '\\' ? 2 : 1;
+            i = std::min(i + 1, sql.size());
+        } else if (c == '\'' || c == '"') {
             // A doubled quote inside is an escaped quote: the loop simply reopens.
             auto end = sql.find(c, i + 1);
             i = end == std::string_view::npos ? sql.size() : end + 1;

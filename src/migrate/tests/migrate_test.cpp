@@ -73,6 +73,11 @@ TEST(SqlSplit, SplitsOnlyOnTopLevelSemicolons) {
     EXPECT_NE(parts[4].text.find("'it''s; fine'"), std::string::npos);
     for (const auto& p : parts) EXPECT_EQ(sql.substr(p.offset, p.text.size()), p.text);
     EXPECT_TRUE(detail::split_sql("-- only a comment\n;  ;\n/* and this */").empty());
+    // E'' strings take backslash escapes; a plain '' string does not.
+    auto escaped = detail::split_sql("SELECT E'a\\'; b'; SELECT 'c\\'; SELECT 2");
+    ASSERT_EQ(escaped.size(), 3u);
+    EXPECT_EQ(escaped[0].text, "SELECT E'a\\'; b'");
+    EXPECT_EQ(escaped[1].text, " SELECT 'c\\'");
 }
 
 TEST(SqlSplit, EmbeddedRevisionThreeSplitsIntoItsStatements) {
