@@ -129,7 +129,10 @@ Spec url_list(std::string name, std::vector<std::string> Settings::*field, std::
     };
     s.show = [=](const Settings& st) {
         std::string out;
-        for (const auto& u : st.*field) out += (out.empty() ? "" : ",") + mask_dsn(u);
+        for (const auto& u : st.*field) {
+            if (!out.empty()) out += ',';
+            out += mask_dsn(u);
+        }
         return out;
     };
     return s;
@@ -178,7 +181,10 @@ Spec choice(std::string name, E Settings::*field, std::vector<std::pair<std::str
             }
         }
         std::string allowed;
-        for (const auto& o : options) allowed += (allowed.empty() ? "" : " or ") + o.first;
+        for (const auto& o : options) {
+            if (!allowed.empty()) allowed += " or ";
+            allowed += o.first;
+        }
         problems.push_back(name + ": '" + raw + "' is not one of " + allowed);
     };
     s.show = [=](const Settings& st) {

@@ -107,7 +107,13 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::optio
 
 bool process_alive(pid_t pid) {
     if (pid <= 0) return false;
-    return kill(pid, 0) == 0 || errno == EPERM;
+    if (kill(pid, 0) != 0 && errno != EPERM) return false;
+    // A zombie (exited, not yet reaped: orphans are not always reaped in containers) is dead.
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    size_t paren = line.rfind(')');
+    return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] != 'Z';
 }
 
 std::string process_name(pid_t pid) {

@@ -34,7 +34,7 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::optional<RunAs>& as,
                           std::chrono::milliseconds timeout);
 
-/// True when a process with this pid exists.
+/// True when a process with this pid exists and has not exited (a zombie counts as gone).
 bool process_alive(pid_t pid);
 
 /// The command name of a live process (from /proc/PID/comm), empty when gone.
