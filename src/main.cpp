@@ -6,8 +6,11 @@
 #include <iostream>
 
 #include "app/app.hpp"
+#include "app/database.hpp"
+#include "migrate/command.hpp"
 #include "config/settings.hpp"
 #include "log/log.hpp"
+#include "pgembed/local_postgres.hpp"
 
 #ifndef SHIPD_VERSION
 #define SHIPD_VERSION "0.0.0"
@@ -59,6 +62,7 @@ int main(int argc, char** argv) {
         "  shipd serve                          serve on 127.0.0.1:8080 with the embedded database\n"
         "  DATABASE_URL=postgresql://u:p@db/ship shipd serve\n"
         "  shipd config                         effective settings, secrets masked\n"
+        "  shipd migrate status                 the schema revision, pending ones, drift\n"
         "  shipd <command> --help               more on one command\n");
     cli.require_subcommand(1);
 
@@ -67,16 +71,46 @@ int main(int argc, char** argv) {
     auto* config_cmd = cli.add_subcommand("config", "Print every setting's effective value (secrets masked) and where it came from");
     auto* version = cli.add_subcommand("version", "Print the version and the commit it was built from");
 
+    // Settings are read before parsing: subcommands run inside the parse and need them.
+    LoadResult settings = shipd::config::load_from_process();
+    shipd::log::setup(settings.settings.log_format, settings.settings.log_level);
+
+    // With no DATABASE_URL, database commands work on the embedded PostgreSQL, started for
+    // the command's duration and stopped when shipd exits.
+    std::unique_ptr<shipd::pgembed::LocalPostgres> embedded;
+    auto database_url = [&]() -> std::string {
+        if (!settings.problems.empty()) {
+            print_problems(settings);
+            throw CLI::RuntimeError(2);
+        }
+        if (!settings.settings.embedded()) return settings.settings.database_url;
+        if (!embedded) {
+            try {
+                embedded = shipd::app::start_embedded(settings.settings);
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "shipd: %s\n", e.what());
+                throw CLI::RuntimeError(1);
+            }
+        }
+        return embedded->url();
+    };
+    shipd::migrate::CommandOptions migrate_options;
+    migrate_options.log = [](shipd::migrate::LogLevel level, const std::string& line) {
+        if (level == shipd::migrate::LogLevel::kDebug) {
+            spdlog::debug("{}", line);
+        } else {
+            std::fprintf(stderr, "%s\n", line.c_str());
+        }
+    };
+    shipd::migrate::add_migrate_command(cli, database_url, migrate_options);
+
     CLI11_PARSE(cli, argc, argv);
 
     if (version->parsed()) {
         std::printf("shipd %s (%s)\n", SHIPD_VERSION, SHIPD_COMMIT);
         return 0;
     }
-    LoadResult settings = shipd::config::load_from_process();
     if (config_cmd->parsed()) return cmd_config(settings);
-
-    shipd::log::setup(settings.settings.log_format, settings.settings.log_level);
     if (serve->parsed()) {
         if (!settings.problems.empty()) {
             print_problems(settings);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "api/health.hpp"
+#include "app/database.hpp"
 #include "config/dsn.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -63,21 +64,16 @@ struct App::Impl {
     std::vector<std::unique_ptr<Loop>> loops;
 
     void start_database() {
-        if (!settings.embedded()) {
+        if (settings.embedded()) {
+            embedded = start_embedded(settings);
+            database_url = embedded->url();
+        } else {
             database_url = settings.database_url;
             spdlog::info("database: {}", config::mask_dsn(database_url));
-            return;
         }
-        pgembed::LocalPostgresOptions o;
-        o.data_dir = settings.data_dir;
-        o.preferred_port = settings.embedded_pg_port;
-        embedded = std::make_unique<pgembed::LocalPostgres>(o);
-        spdlog::info("starting embedded PostgreSQL in {}", std::filesystem::absolute(settings.data_dir).string());
-        embedded->start();
-        database_url = embedded->url();
-        spdlog::info("embedded PostgreSQL {} on 127.0.0.1:{} (log: {})",
-                     embedded->created() ? "created and started" : "started", embedded->port(),
-                     embedded->log_file().string());
+        // The embedded database is shipd's own: it always migrates. An external one only when
+        // the operator said so (SHIPD_AUTO_MIGRATE); otherwise serve refuses a stale schema.
+        prepare_schema(database_url, settings.embedded() || settings.auto_migrate, settings.startup_mode);
     }
 
     void build_routes() { api::add_health_routes(router); }

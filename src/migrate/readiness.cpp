@@ -11,6 +11,7 @@ ReadyCheck check_ready(const std::string& conninfo, Options options) {
     try {
         Migrator migrator(conninfo, std::move(options));
         out.status = migrator.status();
+        out.reachable = true;
         const Status& s = out.status;
         if (!s.drift.empty()) {
             out.message = "the database schema has drifted from this shipd: ";

@@ -15,6 +15,8 @@ struct ReadyCheck {
     std::string message;
     /// A non-fatal finding worth logging (the schema is newer than this binary).
     bool warning = false;
+    /// False when the database could not be reached (nothing is known of its schema).
+    bool reachable = false;
     /// The status it was judged from (empty when the database was unreachable).
     Status status;
 };
