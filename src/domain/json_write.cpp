@@ -1,0 +1,394 @@
+// JSON writers of API.md's resources: appended straight into a response buffer, no DOM.
+#include "domain/json_write.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "domain/utf8.hpp"
+
+namespace shipd::domain {
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Bytes that need attention: control characters, '"', '\\' and anything non-ASCII (checked
+// as UTF-8). Everything else is copied in runs.
+bool is_plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+void key(std::string& out, std::string_view name) {
+    // Keys are compile-time ASCII names: no escaping needed.
+    out += '"';
+    out += name;
+    out += "\":";
+}
+
+void write_timestamp(std::string& out, const Timestamp& ts) {
+    if (ts.empty()) {
+        out += "null";
+    } else {
+        write_string(out, ts);
+    }
+}
+
+void write_id(std::string& out, const std::string& id) {
+    if (id.empty()) {
+        out += "null";
+    } else {
+        write_string(out, id);
+    }
+}
+
+void write_bool(std::string& out, const std::optional<bool>& value) {
+    if (!value) {
+        out += "null";
+    } else {
+        out += *value ? "true" : "false";
+    }
+}
+
+void write_track_result(std::string& out, const TrackResult& result) {
+    out += '{';
+    key(out, "tracking_code");
+    write_string(out, result.tracking_code);
+    out += ',';
+    key(out, "shipment_id");
+    write_id(out, result.shipment_id);
+    out += ',';
+    key(out, "status");
+    write_string(out, to_string(result.status));
+    out += ',';
+    key(out, "last_event");
+    if (result.last_event) {
+        write_event(out, *result.last_event);
+    } else {
+        out += "null";
+    }
+    out += '}';
+}
+
+}  // namespace
+
+void append_json_escaped(std::string& out, std::string_view text) {
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    while (i < n) {
+        std::size_t run = i;
+        while (run < n && is_plain(static_cast<unsigned char>(text[run]))) ++run;
+        out.append(text.data() + i, run - i);
+        i = run;
+        if (i >= n) break;
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x80) {
+            const std::size_t len = utf8_sequence_length(text.substr(i));
+            if (len == 0) {
+                out += "\\ufffd";
+                ++i;
+            } else {
+                out.append(text.data() + i, len);
+                i += len;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                out += "\\u00";
+                out += kHex[c >> 4];
+                out += kHex[c & 15];
+        }
+        ++i;
+    }
+}
+
+void write_string(std::string& out, std::string_view text) {
+    out += '"';
+    append_json_escaped(out, text);
+    out += '"';
+}
+
+void write_string(std::string& out, const std::string& text) {
+    write_string(out, std::string_view{text});
+}
+
+void write_string(std::string& out, const char* text) { write_string(out, std::string_view{text}); }
+
+void write_string(std::string& out, const std::optional<std::string>& text) {
+    if (!text) {
+        out += "null";
+    } else {
+        write_string(out, std::string_view{*text});
+    }
+}
+
+void write_number(std::string& out, double value) {
+    if (!std::isfinite(value)) {
+        out += "null";
+        return;
+    }
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    out.append(buf, end);
+}
+
+void write_number(std::string& out, const std::optional<double>& value) {
+    if (!value) {
+        out += "null";
+    } else {
+        write_number(out, *value);
+    }
+}
+
+void write_int(std::string& out, long long value) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    out.append(buf, end);
+}
+
+void write_raw(std::string& out, std::string_view json) {
+    if (json.empty()) {
+        out += "null";
+    } else {
+        out += json;
+    }
+}
+
+void write_address(std::string& out, const Address& a) {
+    out += '{';
+    key(out, "id");
+    write_id(out, a.id);
+    out += ',';
+    key(out, "name");
+    write_string(out, a.name);
+    out += ',';
+    key(out, "company");
+    write_string(out, a.company);
+    out += ',';
+    key(out, "street1");
+    write_string(out, a.street1);
+    out += ',';
+    key(out, "street2");
+    write_string(out, a.street2);
+    out += ',';
+    key(out, "city");
+    write_string(out, a.city);
+    out += ',';
+    key(out, "state");
+    write_string(out, a.state);
+    out += ',';
+    key(out, "zip");
+    write_string(out, a.zip);
+    out += ',';
+    key(out, "country");
+    write_string(out, a.country);
+    out += ',';
+    key(out, "phone");
+    write_string(out, a.phone);
+    out += ',';
+    key(out, "email");
+    write_string(out, a.email);
+    out += ',';
+    key(out, "residential");
+    write_bool(out, a.residential);
+    out += ',';
+    key(out, "created_at");
+    write_timestamp(out, a.created_at);
+    out += ',';
+    key(out, "updated_at");
+    write_timestamp(out, a.updated_at);
+    out += '}';
+}
+
+void write_parcel(std::string& out, const Parcel& p) {
+    out += '{';
+    key(out, "id");
+    write_id(out, p.id);
+    out += ',';
+    key(out, "length");
+    write_number(out, p.length);
+    out += ',';
+    key(out, "width");
+    write_number(out, p.width);
+    out += ',';
+    key(out, "height");
+    write_number(out, p.height);
+    out += ',';
+    key(out, "weight");
+    write_number(out, p.weight);
+    out += ',';
+    key(out, "predefined_package");
+    write_string(out, p.predefined_package);
+    out += '}';
+}
+
+void write_rate(std::string& out, const Rate& r) {
+    out += '{';
+    key(out, "id");
+    write_string(out, r.id);
+    out += ',';
+    key(out, "carrier");
+    write_string(out, r.carrier);
+    out += ',';
+    key(out, "service");
+    write_string(out, r.service);
+    out += ',';
+    key(out, "rate");
+    write_string(out, r.rate);
+    out += ',';
+    key(out, "currency");
+    write_string(out, r.currency);
+    out += ',';
+    key(out, "delivery_days");
+    if (r.delivery_days) {
+        write_int(out, *r.delivery_days);
+    } else {
+        out += "null";
+    }
+    out += ',';
+    key(out, "est_delivery_date");
+    write_string(out, r.est_delivery_date);
+    out += '}';
+}
+
+void write_event(std::string& out, const TrackingEvent& e) {
+    out += '{';
+    key(out, "id");
+    write_id(out, e.id);
+    out += ',';
+    key(out, "shipment_id");
+    write_id(out, e.shipment_id);
+    out += ',';
+    key(out, "status");
+    write_string(out, to_string(e.status));
+    out += ',';
+    key(out, "status_detail");
+    write_string(out, e.status_detail);
+    out += ',';
+    key(out, "message");
+    write_string(out, e.message);
+    out += ',';
+    key(out, "occurred_at");
+    write_timestamp(out, e.occurred_at);
+    out += ',';
+    key(out, "location");
+    out += '{';
+    key(out, "city");
+    write_string(out, e.location.city);
+    out += ',';
+    key(out, "state");
+    write_string(out, e.location.state);
+    out += ',';
+    key(out, "zip");
+    write_string(out, e.location.zip);
+    out += ',';
+    key(out, "country");
+    write_string(out, e.location.country);
+    out += "},";
+    key(out, "source");
+    write_string(out, e.source);
+    out += '}';
+}
+
+void write_shipment(std::string& out, const Shipment& s) {
+    out += '{';
+    key(out, "id");
+    write_id(out, s.id);
+    out += ',';
+    key(out, "reference");
+    write_string(out, s.reference);
+    out += ',';
+    key(out, "status");
+    write_string(out, to_string(s.status));
+    out += ',';
+    key(out, "from_address");
+    write_address(out, s.from_address);
+    out += ',';
+    key(out, "to_address");
+    write_address(out, s.to_address);
+    out += ',';
+    key(out, "parcel");
+    if (s.parcel) {
+        write_parcel(out, *s.parcel);
+    } else {
+        out += "null";
+    }
+    out += ',';
+    key(out, "rates");
+    out += '[';
+    for (std::size_t i = 0; i < s.rates.size(); ++i) {
+        if (i) out += ',';
+        write_rate(out, s.rates[i]);
+    }
+    out += "],";
+    key(out, "selected_rate");
+    if (s.selected_rate) {
+        write_rate(out, *s.selected_rate);
+    } else {
+        out += "null";
+    }
+    out += ',';
+    key(out, "carrier");
+    write_string(out, s.carrier);
+    out += ',';
+    key(out, "service");
+    write_string(out, s.service);
+    out += ',';
+    key(out, "tracking_code");
+    write_string(out, s.tracking_code);
+    out += ',';
+    key(out, "label_url");
+    write_string(out, s.label_url);
+    out += ',';
+    key(out, "easypost_id");
+    write_string(out, s.easypost_id);
+    out += ',';
+    key(out, "created_at");
+    write_timestamp(out, s.created_at);
+    out += ',';
+    key(out, "updated_at");
+    write_timestamp(out, s.updated_at);
+    out += '}';
+}
+
+void write_shipments_page(std::string& out, std::span<const Shipment> shipments, bool has_more) {
+    out += "{\"shipments\":[";
+    for (std::size_t i = 0; i < shipments.size(); ++i) {
+        if (i) out += ',';
+        write_shipment(out, shipments[i]);
+    }
+    out += "],\"has_more\":";
+    out += has_more ? "true" : "false";
+    out += '}';
+}
+
+void write_events(std::string& out, std::span<const TrackingEvent> events) {
+    out += "{\"events\":[";
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        if (i) out += ',';
+        write_event(out, events[i]);
+    }
+    out += "]}";
+}
+
+void write_batch_track(std::string& out, std::span<const TrackResult> results,
+                       std::span<const std::string> not_found) {
+    out += "{\"results\":[";
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (i) out += ',';
+        write_track_result(out, results[i]);
+    }
+    out += "],\"not_found\":[";
+    for (std::size_t i = 0; i < not_found.size(); ++i) {
+        if (i) out += ',';
+        write_string(out, std::string_view{not_found[i]});
+    }
+    out += "]}";
+}
+
+}  // namespace shipd::domain
