@@ -8,6 +8,10 @@
 #include <boost/system/system_error.hpp>
 #include <cstring>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include "pg/detail/error_factory.hpp"
 #include "pg/dsn.hpp"
 #include "pg/errors.hpp"
@@ -422,7 +426,9 @@ asio::awaitable<void> Connection::ping(Clock::time_point deadline) {
     outcome.value();
 }
 
-asio::awaitable<std::vector<Outcome>> Connection::pipeline(std::vector<Query> queries) {
+asio::awaitable<std::vector<Outcome>> Connection::pipeline(std::vector<Query> queries,
+                                                           PipelineSync sync) {
+    const bool sync_each = sync == PipelineSync::kEachQuery;
     check_usable();
     std::vector<Outcome> outcomes;
     if (queries.empty()) co_return outcomes;
@@ -432,6 +438,11 @@ asio::awaitable<std::vector<Outcome>> Connection::pipeline(std::vector<Query> qu
         OperationScope scope(*this, after(command_deadline(settings_)));
         co_await deallocate_evicted();
         if (!PQenterPipelineMode(conn_)) fail("cannot enter pipeline mode");
+        // libpq 15's PQpipelineSync flushes each time: cork the TCP socket while the batch is
+        // written so the server receives it in a few segments, not one packet per request
+        // (a no-op on Unix sockets).
+        int cork = 1;
+        bool corked = setsockopt(PQsocket(conn_), IPPROTO_TCP, TCP_CORK, &cork, sizeof cork) == 0;
         std::vector<bool> prepared_here(queries.size(), false);
         std::vector<bool> was_cached(queries.size(), false);
         for (std::size_t i = 0; i < queries.size(); ++i) {
@@ -457,36 +468,64 @@ asio::awaitable<std::vector<Outcome>> Connection::pipeline(std::vector<Query> qu
                                            nullptr, 0);
             }
             // One Sync per request: the error barrier, so a failure stays in its request.
-            if (!sent || !PQpipelineSync(conn_)) fail("cannot send a pipelined query");
+            if (!sent || (sync_each && !PQpipelineSync(conn_))) {
+                fail("cannot send a pipelined query");
+            }
+        }
+        if (!sync_each && !PQpipelineSync(conn_)) fail("cannot send a pipeline sync");
+        if (corked) {
+            cork = 0;
+            setsockopt(PQsocket(conn_), IPPROTO_TCP, TCP_CORK, &cork, sizeof cork);
         }
         co_await flush();
         outcomes.reserve(queries.size());
+        const auto aborted = std::make_exception_ptr(
+            PipelineAborted("not run: an earlier statement of the same pipeline request failed"));
         for (std::size_t i = 0; i < queries.size(); ++i) {
             Result last;
             std::exception_ptr error;
-            for (;;) {
+            bool was_aborted = false;
+            bool prepare_failed = false;
+            // Per statement: the prepare's results (when sent), then the execution's; each
+            // ends with NULL. Per Sync segment: PGRES_PIPELINE_SYNC.
+            for (int commands = prepared_here[i] ? 2 : 1; commands > 0;) {
                 PGresult* r = co_await next_result();
-                if (r == nullptr) continue;  // end of one statement's results
-                auto status = PQresultStatus(r);
-                if (status == PGRES_PIPELINE_SYNC) {
-                    PQclear(r);
-                    break;
+                if (r == nullptr) {
+                    --commands;
+                    continue;
                 }
+                auto status = PQresultStatus(r);
+                bool in_prepare = prepared_here[i] && commands == 2;
                 if (status == PGRES_FATAL_ERROR) {
                     if (!error) error = detail::make_error(r, secret_);
+                    prepare_failed = prepare_failed || in_prepare;
                     PQclear(r);
                 } else if (status == PGRES_PIPELINE_ABORTED) {
+                    was_aborted = true;
+                    prepare_failed = prepare_failed || in_prepare;
                     PQclear(r);
+                } else if (status == PGRES_PIPELINE_SYNC) {
+                    PQclear(r);
+                    fail("pipeline out of step");
                 } else {
                     last = Result(r);
                 }
             }
+            if (sync_each || i + 1 == queries.size()) {
+                PGresult* r = co_await next_result();
+                bool synced = r && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+                if (r) PQclear(r);
+                if (!synced) fail("pipeline out of step: no sync");
+            }
+            if (!error && was_aborted) error = aborted;
             if (error) {
-                note_error(error);
-                if (prepared_here[i] || retry_after_prepare_error(error)) {
-                    cache_.erase(queries[i].sql, !prepared_here[i] && sqlstate_of(error) != "26000");
+                if (error != aborted) note_error(error);
+                if (prepare_failed) {
+                    cache_.erase(queries[i].sql);  // the server has no such statement
+                } else if (retry_after_prepare_error(error)) {
+                    cache_.erase(queries[i].sql, sqlstate_of(error) != "26000");
                 }
-                retry[i] = was_cached[i] && retry_after_prepare_error(error);
+                retry[i] = sync_each && was_cached[i] && retry_after_prepare_error(error);
                 outcomes.emplace_back(error);
             } else {
                 outcomes.emplace_back(std::move(last));

@@ -51,6 +51,22 @@ private:
     std::exception_ptr error_;
 };
 
+/// Where a pipeline puts its Sync messages (the error barriers).
+enum class PipelineSync {
+    /// One Sync per query: each query is its own request, an error fails only that query.
+    kEachQuery,
+    /// One Sync for the whole batch: the batch is ONE logical request (an implicit
+    /// transaction); after an error the rest are not run (PipelineAborted). Fewer round trips
+    /// of the kernel: libpq 15 flushes the socket at every Sync.
+    kOnce,
+};
+
+/// A pipelined query not run because an earlier one in the same Sync segment failed.
+class PipelineAborted : public Error {
+public:
+    using Error::Error;
+};
+
 class Connection {
 public:
     using Clock = std::chrono::steady_clock;
@@ -83,10 +99,11 @@ public:
     /// separated; no cache). Throws like execute().
     boost::asio::awaitable<Result> execute_script(std::string_view sql);
 
-    /// Sends every query at once in pipeline mode, one Sync each, and returns their outcomes
-    /// in order: an error fails only its own request. Throws ConnectionError only when the
+    /// Sends every query at once in pipeline mode and returns their outcomes in order. With
+    /// PipelineSync::kEachQuery (one Sync each) an error fails only its own request. Throws ConnectionError only when the
     /// session itself is lost.
-    boost::asio::awaitable<std::vector<Outcome>> pipeline(std::vector<Query> queries);
+    boost::asio::awaitable<std::vector<Outcome>> pipeline(
+        std::vector<Query> queries, PipelineSync sync = PipelineSync::kEachQuery);
 
     /// COPY ... FROM STDIN with `data` in COPY text format (see append_copy_row); returns the
     /// rows copied. Throws like execute().

@@ -158,6 +158,29 @@ TEST_F(ConnectionTest, PipelineKeepsOrderAndIsolatesErrors) {
     EXPECT_EQ(again[5].value().scalar<int>(), 6);
 }
 
+TEST_F(ConnectionTest, PipelineWithOneSyncIsOneRequest) {
+    auto c = connect();
+    std::vector<Query> qs;
+    for (int i = 0; i < 5; ++i) qs.push_back({"SELECT $1::int", Params(i)});
+    auto out = run(io_, c->pipeline(qs, PipelineSync::kOnce));
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(out[i].value().scalar<int>(), i);
+    qs[2] = {"SELECT 1/0", Params()};
+    out = run(io_, c->pipeline(qs, PipelineSync::kOnce));
+    EXPECT_EQ(out[1].value().scalar<int>(), 1);
+    EXPECT_THROW(out[2].value(), DataException);
+    EXPECT_THROW(out[3].value(), PipelineAborted);
+    EXPECT_THROW(out[4].value(), PipelineAborted);
+    qs[2] = {"SELECT * FROM nothing_here", Params()};  // fails at prepare
+    out = run(io_, c->pipeline(qs, PipelineSync::kOnce));
+    EXPECT_THROW(out[2].value(), SyntaxOrAccessError);
+    EXPECT_FALSE(c->broken());
+    EXPECT_EQ(run(io_, c->execute("SELECT $1::int", 3)).scalar<int>(), 3);
+    // No statement leaked on the server: it holds exactly what the cache knows.
+    int on_server =
+        run(io_, c->execute("SELECT count(*)::int FROM pg_prepared_statements")).scalar<int>();
+    EXPECT_EQ(on_server, static_cast<int>(c->cached_statements()));
+}
+
 TEST_F(ConnectionTest, PipelineWithoutStatementCache) {
     settings_.statement_cache_size = 0;
     auto c = connect();

@@ -1,0 +1,213 @@
+// pg driver benchmarks against a PostgreSQL of their own (pgembed, in a throwaway directory):
+// pool acquire+release (1 and 64 coroutines), a point query through the driver vs plain
+// synchronous libpq, 100 point lookups pipelined vs sequential.
+#include <benchmark/benchmark.h>
+#include <libpq-fe.h>
+#include <sys/stat.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <filesystem>
+#include <memory>
+
+#include "pg/pool.hpp"
+#include "pgembed/local_postgres.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace pg = shipd::pg;
+using namespace std::chrono_literals;
+
+constexpr int kRows = 10'000;
+constexpr const char* kPointQuery = "SELECT id, name, created_at FROM items WHERE id = $1";
+
+struct Server {
+    std::filesystem::path dir;
+    std::unique_ptr<shipd::pgembed::LocalPostgres> pg;
+    Server() {
+        char tmpl[] = "/tmp/shipd-bench-XXXXXX";
+        dir = mkdtemp(tmpl);
+        chmod(dir.c_str(), 0711);  // the server may run as the postgres user
+        shipd::pgembed::LocalPostgresOptions o;
+        o.data_dir = dir / "data";
+        o.preferred_port = 0;
+        o.durable = false;
+        pg = std::make_unique<shipd::pgembed::LocalPostgres>(o);
+        pg->start();
+        std::unique_ptr<PGconn, decltype(&PQfinish)> c(PQconnectdb(pg->conninfo().c_str()), &PQfinish);
+        PQclear(PQexec(c.get(),
+                       "CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, name text, "
+                       "created_at timestamptz DEFAULT now());"
+                       "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 10000) g "
+                       "ON CONFLICT DO NOTHING; ANALYZE items;"));
+    }
+    ~Server() {
+        pg.reset();
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+};
+
+Server& server() {
+    static Server s;
+    return s;
+}
+
+pg::ConnectionSettings connection_settings() {
+    pg::ConnectionSettings s;
+    s.dsn = server().pg->url();
+    return s;
+}
+
+// Runs `task` to completion (the pool's janitor keeps the io_context from running dry).
+void run(asio::io_context& io, asio::awaitable<void> task) {
+    bool done = false;
+    std::exception_ptr error;
+    asio::co_spawn(io, std::move(task), [&](std::exception_ptr e) {
+        error = e;
+        done = true;
+    });
+    while (!done) io.run_one();
+    if (error) std::rethrow_exception(error);
+}
+
+std::shared_ptr<pg::Pool> make_pool(asio::io_context& io, std::size_t size) {
+    pg::PoolSettings ps;
+    ps.name = "bench";
+    ps.size = size;
+    ps.min_size = size;
+    ps.max_overflow = 0;
+    auto pool = pg::Pool::create(io.get_executor(), connection_settings(), ps);
+    run(io, pool->start());
+    return pool;
+}
+
+void BM_PoolAcquireRelease(benchmark::State& state) {
+    asio::io_context io;
+    auto pool = make_pool(io, 10);
+    run(io, [&]() -> asio::awaitable<void> {
+        for (auto _ : state) {
+            auto lease = co_await pool->acquire("bench");
+            benchmark::DoNotOptimize(lease);
+        }
+    }());
+    pool->close();
+}
+BENCHMARK(BM_PoolAcquireRelease);
+
+// 64 coroutines on a pool of 10: each acquires, yields to the loop while holding the lease,
+// releases. One iteration = 64 acquire+release pairs, most of them through the waiter queue.
+void BM_PoolAcquireRelease64(benchmark::State& state) {
+    asio::io_context io;
+    auto pool = make_pool(io, 10);
+    for (auto _ : state) {
+        int done = 0;
+        for (int i = 0; i < 64; ++i) {
+            asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+                auto lease = co_await pool->acquire("bench");
+                co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+                ++done;
+            }, asio::detached);
+        }
+        while (done < 64) io.run_one();
+    }
+    state.SetItemsProcessed(state.iterations() * 64);
+    pool->close();
+}
+BENCHMARK(BM_PoolAcquireRelease64);
+
+void BM_PointQueryDriver(benchmark::State& state) {
+    asio::io_context io;
+    auto pool = make_pool(io, 1);
+    run(io, [&]() -> asio::awaitable<void> {
+        auto lease = co_await pool->acquire("bench");
+        int id = 0;
+        for (auto _ : state) {
+            auto r = co_await lease->execute(kPointQuery, id % kRows + 1);
+            benchmark::DoNotOptimize(r.one()[1].as<std::string_view>());
+            ++id;
+        }
+    }());
+    pool->close();
+}
+BENCHMARK(BM_PointQueryDriver);
+
+void BM_PointQueryDriverPooled(benchmark::State& state) {
+    asio::io_context io;
+    auto pool = make_pool(io, 1);
+    run(io, [&]() -> asio::awaitable<void> {
+        int id = 0;
+        for (auto _ : state) {
+            auto r = co_await pool->execute(kPointQuery, id % kRows + 1);
+            benchmark::DoNotOptimize(r.one()[1].as<std::string_view>());
+            ++id;
+        }
+    }());
+    pool->close();
+}
+BENCHMARK(BM_PointQueryDriverPooled);
+
+void BM_PointQuerySyncLibpq(benchmark::State& state) {
+    std::unique_ptr<PGconn, decltype(&PQfinish)> c(PQconnectdb(server().pg->conninfo().c_str()),
+                                                   &PQfinish);
+    PQclear(PQprepare(c.get(), "q", kPointQuery, 1, nullptr));
+    int id = 0;
+    for (auto _ : state) {
+        std::string v = std::to_string(id % kRows + 1);
+        const char* values[] = {v.c_str()};
+        PGresult* r = PQexecPrepared(c.get(), "q", 1, values, nullptr, nullptr, 0);
+        if (PQntuples(r) != 1) state.SkipWithError("no row");
+        benchmark::DoNotOptimize(PQgetvalue(r, 0, 1));
+        PQclear(r);
+        ++id;
+    }
+}
+BENCHMARK(BM_PointQuerySyncLibpq);
+
+void BM_Lookups100Sequential(benchmark::State& state) {
+    asio::io_context io;
+    auto pool = make_pool(io, 1);
+    run(io, [&]() -> asio::awaitable<void> {
+        auto lease = co_await pool->acquire("bench");
+        for (auto _ : state) {
+            for (int i = 1; i <= 100; ++i) {
+                auto r = co_await lease->execute(kPointQuery, i * 97 % kRows + 1);
+                benchmark::DoNotOptimize(r.one()[1].as<std::string_view>());
+            }
+        }
+    }());
+    state.SetItemsProcessed(state.iterations() * 100);
+    pool->close();
+}
+BENCHMARK(BM_Lookups100Sequential);
+
+void BM_Lookups100Pipelined(benchmark::State& state, pg::PipelineSync sync) {
+    asio::io_context io;
+    auto pool = make_pool(io, 1);
+    run(io, [&]() -> asio::awaitable<void> {
+        auto lease = co_await pool->acquire("bench");
+        for (auto _ : state) {
+            std::vector<pg::Query> qs(100);
+            for (int i = 1; i <= 100; ++i) {
+                qs[i - 1].sql = kPointQuery;
+                qs[i - 1].params = pg::Params(i * 97 % kRows + 1);
+            }
+            auto out = co_await lease->pipeline(std::move(qs), sync);
+            for (auto& o : out) benchmark::DoNotOptimize(o.value().one()[1].as<std::string_view>());
+        }
+    }());
+    state.SetItemsProcessed(state.iterations() * 100);
+    pool->close();
+}
+// One Sync per lookup: each an independent request, errors isolated.
+BENCHMARK_CAPTURE(BM_Lookups100Pipelined, sync_each, pg::PipelineSync::kEachQuery);
+// One Sync for the batch: the 100 lookups are one logical request (batch-track).
+BENCHMARK_CAPTURE(BM_Lookups100Pipelined, sync_once, pg::PipelineSync::kOnce);
+
+}  // namespace
+
+BENCHMARK_MAIN();
