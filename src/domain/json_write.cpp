@@ -391,4 +391,32 @@ void write_batch_track(std::string& out, std::span<const TrackResult> results,
     out += "]}";
 }
 
+void write_import_result(std::string& out, const ImportResult& r) {
+    out += "{\"accepted\":";
+    write_int(out, static_cast<long long>(r.accepted));
+    out += ",\"rejected\":";
+    write_int(out, static_cast<long long>(r.rejected));
+    out += ",\"created\":[";
+    for (std::size_t i = 0; i < r.created.size(); ++i) {
+        if (i) out += ',';
+        out += "{\"line\":";
+        write_int(out, static_cast<long long>(r.created[i].line));
+        out += ",\"id\":";
+        write_string(out, r.created[i].id);
+        out += '}';
+    }
+    out += "],\"errors\":[";
+    for (std::size_t i = 0; i < r.errors.size(); ++i) {
+        if (i) out += ',';
+        out += "{\"line\":";
+        write_int(out, static_cast<long long>(r.errors[i].line));
+        out += ",\"code\":";
+        write_string(out, r.errors[i].code);
+        out += ",\"message\":";
+        write_string(out, r.errors[i].message);
+        out += '}';
+    }
+    out += "]}";
+}
+
 }  // namespace shipd::domain

@@ -54,4 +54,7 @@ void write_events(std::string& out, std::span<const TrackingEvent> events);
 void write_batch_track(std::string& out, std::span<const TrackResult> results,
                        std::span<const std::string> not_found);
 
+/// {"accepted":n,"rejected":n,"created":[{"line","id"}],"errors":[{"line","code","message"}]}.
+void write_import_result(std::string& out, const ImportResult& result);
+
 }  // namespace shipd::domain

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace shipd::domain {
@@ -32,6 +33,28 @@ struct Parsed {
     Failure failure = Failure::kNone;
     std::string message;            ///< "body is not valid JSON: ...", "2 fields are invalid"
     std::vector<Problem> problems;  ///< in the order of the body; may be empty for a 400
+
+    /// API.md's error code for the failure: "BAD_REQUEST" or "VALIDATION_ERROR" ("" when ok).
+    std::string_view code() const {
+        switch (failure) {
+            case Failure::kBadRequest: return "BAD_REQUEST";
+            case Failure::kValidation: return "VALIDATION_ERROR";
+            case Failure::kNone: break;
+        }
+        return "";
+    }
+
+    /// The message with every problem spelled out, for places that have no `errors[]` (an
+    /// import line): "2 fields are invalid: to_address.zip is required; parcel.weight ...".
+    std::string describe() const {
+        if (problems.size() <= 1) return message;
+        std::string out = message + ":";
+        for (std::size_t i = 0; i < problems.size(); ++i) {
+            out += i ? "; " : " ";
+            out += problems[i].field + " " + problems[i].message;
+        }
+        return out;
+    }
 
     /// True when `value` is set.
     bool ok() const { return value.has_value(); }

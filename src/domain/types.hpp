@@ -1,6 +1,7 @@
 // The value types of shipd's domain (API.md's resources), plain data: no I/O, no Asio, no libpq.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -109,6 +110,27 @@ struct TrackResult {
     std::string shipment_id;
     Status status = Status::kUnknown;
     std::optional<TrackingEvent> last_event;
+};
+
+/// One stored line of an NDJSON import.
+struct ImportCreated {
+    std::size_t line = 0;  ///< from 1
+    std::string id;        ///< the shipment's id
+};
+
+/// One refused line of an NDJSON import.
+struct ImportLineError {
+    std::size_t line = 0;  ///< from 1
+    std::string code;      ///< "VALIDATION_ERROR", "BAD_REQUEST", ...
+    std::string message;   ///< every problem of the line
+};
+
+/// The answer of POST /v1/imports/shipments (API.md).
+struct ImportResult {
+    std::size_t accepted = 0;
+    std::size_t rejected = 0;
+    std::vector<ImportCreated> created;
+    std::vector<ImportLineError> errors;
 };
 
 }  // namespace shipd::domain
