@@ -1,6 +1,7 @@
 // CarrierError, the shared quote() helper and make_carrier.
 #include "carriers/carrier.hpp"
 
+#include "carriers/easypost.hpp"
 #include "carriers/simulated.hpp"
 
 namespace shipd::carriers {
@@ -23,9 +24,9 @@ std::unique_ptr<Carrier> make_carrier(const CarrierSettings& settings) {
         case Provider::kSimulated:
             return std::make_unique<SimulatedCarrier>();
         case Provider::kEasyPost:
-            break;
+            return std::make_unique<EasyPostCarrier>(settings);
     }
-    throw std::invalid_argument("CARRIER_PROVIDER=easypost is not built yet");
+    throw std::invalid_argument("unknown carrier provider");
 }
 
 }  // namespace shipd::carriers
