@@ -195,7 +195,7 @@ Parsed<std::vector<TrackingEvent>> parse_events(std::string_view body) {
         TrackingEvent event;
         event.source = "api";
         const std::string status_path = join(path, "status");
-        if (auto status = read_string(e, "status", status_path, StringRule{32, true}, problems)) {
+        if (auto status = read_string(e, "status", status_path, StringRule{256, true}, problems)) {
             if (auto known = status_from_string(*status)) {
                 event.status = *known;
             } else {

@@ -350,3 +350,52 @@ TEST(ParseBatchTrack, Limits) {
 
 }  // namespace
 }  // namespace shipd::domain
+
+namespace shipd::domain {
+namespace {
+
+// A hostile text short enough for every field (zip is 20 characters): quotes, SQL comment,
+// LIKE wildcards, a backslash, an emoji and a combining accent.
+const std::string kHostile = "'\";--%_\\😀e\u0301";
+
+TEST(RoundTrip, EveryStringFieldKeepsHostileTextByteForByte) {
+    std::string lit;
+    write_string(lit, kHostile);
+    auto address = [&](bool with_email) {
+        return R"({"name": )" + lit + R"(, "company": )" + lit + R"(, "street1": )" + lit +
+               R"(, "street2": )" + lit + R"(, "city": )" + lit + R"(, "state": )" + lit +
+               R"(, "zip": )" + lit + R"(, "phone": )" + lit +
+               (with_email ? R"(, "email": "o'hara+😀@example.com")" : "") + "}";
+    };
+    const std::string body = R"({"reference": )" + lit + R"(, "from_address": )" + address(true) +
+                             R"(, "to_address": )" + address(false) +
+                             R"(, "parcel": {"weight": 1, "predefined_package": )" + lit + "}}";
+    auto parsed = parse_create_shipment(body);
+    ASSERT_TRUE(parsed.ok()) << parsed.describe();
+    std::string out;
+    write_shipment(out, *parsed.value);
+    // Every field written back is the very literal that was sent.
+    std::size_t count = 0;
+    for (auto at = out.find(lit); at != std::string::npos; at = out.find(lit, at + 1)) ++count;
+    EXPECT_EQ(count, 1u + 8u + 8u + 1u) << out;
+    EXPECT_NE(out.find(R"("email":"o'hara+😀@example.com")"), std::string::npos);
+    auto back = boost::json::parse(out);
+    EXPECT_EQ(back.at("from_address").at("zip").as_string(), kHostile);
+
+    auto events = parse_events(R"({"events": [{"status": "in_transit", "occurred_at": "2026-11-28T10:00:00Z",
+        "message": )" + lit + R"(, "status_detail": )" + lit + R"(, "location": {"city": )" + lit +
+                               R"(, "state": )" + lit + R"(, "zip": )" + lit + "}}]}");
+    ASSERT_TRUE(events.ok()) << events.describe();
+    std::string written;
+    write_events(written, *events.value);
+    count = 0;
+    for (auto at = written.find(lit); at != std::string::npos; at = written.find(lit, at + 1)) ++count;
+    EXPECT_EQ(count, 5u) << written;
+
+    auto codes = parse_batch_track(R"({"tracking_codes": [)" + lit + "]}");
+    ASSERT_TRUE(codes.ok());
+    EXPECT_EQ(codes.value->front(), kHostile);
+}
+
+}  // namespace
+}  // namespace shipd::domain
