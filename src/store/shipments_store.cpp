@@ -1,0 +1,258 @@
+// Shipments: create, get, list, buy, in-flight list.
+#include "store/shipments_store.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "store/detail/codec.hpp"
+#include "store/detail/columns.hpp"
+#include "store/detail/list_sql.hpp"
+
+namespace shipd::store {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Both addresses, the parcel (only when $28) and the shipment, in one statement: the
+// shipment's foreign keys are checked at the end of the statement, after every CTE ran. The
+// final SELECT joins the CTEs, not the tables: the statement's snapshot predates its inserts.
+constexpr std::string_view kCreateShipment =
+    "WITH fa AS ("
+    " INSERT INTO addresses (name, company, street1, street2, city, state, zip, country,"
+    " phone, email, residential)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::boolean) RETURNING *"
+    "), ta AS ("
+    " INSERT INTO addresses (name, company, street1, street2, city, state, zip, country,"
+    " phone, email, residential)"
+    " VALUES ($12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22::boolean) RETURNING *"
+    "), p AS ("
+    " INSERT INTO parcels (length, width, height, weight, predefined_package)"
+    " SELECT $23::float8, $24::float8, $25::float8, $26::float8, $27::varchar"
+    " WHERE $28::boolean RETURNING *"
+    "), s AS ("
+    " INSERT INTO shipments (from_address_id, to_address_id, parcel_id, reference, status,"
+    " rates, easypost_id)"
+    " SELECT fa.id, ta.id, (SELECT id FROM p), $29, $30, $31::jsonb, $32 FROM fa, ta"
+    " RETURNING *"
+    ")"
+    " SELECT " SHIPD_SHIPMENT_COLUMNS " FROM s"
+    " JOIN fa ON fa.id = s.from_address_id JOIN ta ON ta.id = s.to_address_id"
+    " LEFT JOIN p ON p.id = s.parcel_id";
+
+constexpr std::string_view kGetShipment =
+    "SELECT " SHIPD_SHIPMENT_COLUMNS " FROM shipments s" SHIPD_SHIPMENT_JOINS
+    " WHERE s.id = $1::uuid";
+
+// The conditional purchase: only a shipment without a selected rate is bought, so of two
+// concurrent buys the second re-checks the row after the first commits and updates nothing.
+// The pre_transit event's trigger moves status and latest_event_* at the end of the statement.
+constexpr std::string_view kBuy =
+    "WITH s AS ("
+    " UPDATE shipments SET selected_rate = $2::jsonb, carrier = $3, service = $4,"
+    " rate_amount = $5::numeric, rate_currency = $6, tracking_code = $7, label_url = $8,"
+    " easypost_id = coalesce($9, easypost_id), purchased_at = now()"
+    " WHERE id = $1::uuid AND selected_rate IS NULL RETURNING id"
+    "), e AS ("
+    " INSERT INTO shipment_events (shipment_id, status, message, occurred_at, source)"
+    " SELECT s.id, 'pre_transit', $10, now(), 'carrier' FROM s RETURNING id"
+    ")"
+    " SELECT (SELECT count(*) FROM e) AS bought,"
+    " EXISTS (SELECT 1 FROM shipments WHERE id = $1::uuid) AS found";
+
+constexpr std::string_view kSimulatedInFlight =
+    "SELECT s.id, s.tracking_code, s.carrier, s.service, s.status, " SHIPD_UTC(
+        "s.latest_event_at") ", " SHIPD_UTC("s.purchased_at")
+    " FROM shipments s"
+    " WHERE s.status IN ('pre_transit', 'in_transit', 'out_for_delivery', 'available_for_pickup')"
+    " AND s.purchased_at IS NOT NULL AND s.easypost_id IS NULL AND s.tracking_code IS NOT NULL"
+    " ORDER BY s.latest_event_at NULLS FIRST, s.id"
+    " LIMIT $1";
+
+// list_shipments: one query text per combination of filters and cursor, made once from
+// constant fragments (placeholders numbered in order; never a value in the text).
+enum Filter : unsigned {
+    kStatus = 1,
+    kCarrier = 2,
+    kTrackingCode = 4,
+    kReference = 8,
+    kStart = 16,
+    kEnd = 32,
+};
+enum class Cursor { kNone = 0, kBefore = 1, kAfter = 2 };
+constexpr unsigned kFilterCombinations = 64;
+
+std::string make_list_query(unsigned filters, Cursor cursor) {
+    int n = 0;
+    std::string q;
+    // Appends "$<n>" with the next number (+= only: GCC 12 warns falsely on operator+ chains).
+    auto placeholder = [&n, &q] {
+        q += '$';
+        q += std::to_string(++n);
+    };
+    auto condition = [&](unsigned bit, std::string_view column_op, std::string_view cast) {
+        if (!(filters & bit)) return;
+        q += " AND ";
+        q += column_op;
+        placeholder();
+        q += cast;
+    };
+    // The page is chosen in a subquery on shipments alone (an index range scan that stops at
+    // LIMIT), then joined to its addresses and parcel.
+    q += "SELECT " SHIPD_SHIPMENT_COLUMNS " FROM (SELECT * FROM shipments s WHERE true";
+    condition(kStatus, "s.status = ", "::text");
+    condition(kCarrier, "s.carrier = ", "::text");
+    condition(kTrackingCode, "s.tracking_code = ", "::text");
+    condition(kReference, "s.reference = ", "::text");
+    condition(kStart, "s.created_at >= ", "::timestamptz");
+    condition(kEnd, "s.created_at < ", "::timestamptz");
+    if (cursor != Cursor::kNone) {
+        // A row comparison with plain expressions on its right is an index condition.
+        q += cursor == Cursor::kBefore ? " AND (s.created_at, s.id) < (" : " AND (s.created_at, s.id) > (";
+        q += "(SELECT c.created_at FROM shipments c WHERE c.id = ";
+        placeholder();
+        q += "::uuid), ";
+        q += '$';
+        q += std::to_string(n);
+        q += "::uuid)";
+    }
+    std::string_view order = cursor == Cursor::kAfter ? " ORDER BY s.created_at ASC, s.id ASC"
+                                                      : " ORDER BY s.created_at DESC, s.id DESC";
+    q += order;
+    q += " LIMIT ";
+    placeholder();
+    q += "::int) s" SHIPD_SHIPMENT_JOINS;
+    q += order;
+    return q;
+}
+
+const std::string& list_query(unsigned filters, Cursor cursor) {
+    static const auto kQueries = [] {
+        std::array<std::string, kFilterCombinations * 3> out;
+        for (unsigned f = 0; f < kFilterCombinations; ++f) {
+            for (int c = 0; c < 3; ++c) out[f * 3 + c] = make_list_query(f, static_cast<Cursor>(c));
+        }
+        return out;
+    }();
+    return kQueries[filters * 3 + static_cast<unsigned>(cursor)];
+}
+
+}  // namespace
+
+namespace detail {
+
+const std::string& list_shipments_sql(const ListFilter& f) {
+    unsigned filters = (f.status ? kStatus : 0u) | (f.carrier ? kCarrier : 0u) |
+                       (f.tracking_code ? kTrackingCode : 0u) | (f.reference ? kReference : 0u) |
+                       (f.start ? kStart : 0u) | (f.end ? kEnd : 0u);
+    Cursor cursor = f.before_id ? Cursor::kBefore : f.after_id ? Cursor::kAfter : Cursor::kNone;
+    return list_query(filters, cursor);
+}
+
+}  // namespace detail
+
+asio::awaitable<domain::Shipment> create_shipment(pg::Pool& pool, const domain::Shipment& s) {
+    pg::Params params;
+    detail::add_address_params(params, s.from_address);
+    detail::add_address_params(params, s.to_address);
+    const domain::Parcel* p = s.parcel ? &*s.parcel : nullptr;
+    params.add(p ? p->length : std::nullopt)
+        .add(p ? p->width : std::nullopt)
+        .add(p ? p->height : std::nullopt)
+        .add(p ? std::optional<double>(p->weight) : std::nullopt)
+        .add(p ? p->predefined_package : std::nullopt)
+        .add(p != nullptr)
+        .add(s.reference)
+        .add(domain::to_string(s.status))
+        .add(s.rates.empty() ? std::nullopt : std::optional(detail::rates_to_json(s.rates)))
+        .add(s.easypost_id);
+    auto result = co_await pool.execute_params(kCreateShipment, std::move(params));
+    co_return detail::decode_shipment(result.one());
+}
+
+asio::awaitable<std::optional<domain::Shipment>> get_shipment(pg::Pool& pool,
+                                                              const std::string& id) {
+    auto result = co_await pool.execute(kGetShipment, id);
+    auto row = result.maybe_one();
+    if (!row) co_return std::nullopt;
+    co_return detail::decode_shipment(*row);
+}
+
+asio::awaitable<ShipmentPage> list_shipments(pg::Pool& pool, const ListFilter& f) {
+    // Parameters in the order make_list_query numbers them.
+    pg::Params params;
+    if (f.status) params.add(domain::to_string(*f.status));
+    if (f.carrier) params.add(*f.carrier);
+    if (f.tracking_code) params.add(*f.tracking_code);
+    if (f.reference) params.add(*f.reference);
+    if (f.start) params.add(*f.start);
+    if (f.end) params.add(*f.end);
+    Cursor cursor = f.before_id ? Cursor::kBefore : f.after_id ? Cursor::kAfter : Cursor::kNone;
+    if (cursor == Cursor::kBefore) params.add(*f.before_id);
+    if (cursor == Cursor::kAfter) params.add(*f.after_id);
+    params.add(f.page_size + 1);  // one more than the page: has_more without a count
+    auto result = co_await pool.execute_params(detail::list_shipments_sql(f), std::move(params));
+    ShipmentPage page;
+    page.has_more = result.size() > f.page_size;
+    std::size_t n = std::min(result.size(), f.page_size);
+    page.shipments.reserve(n);
+    if (cursor == Cursor::kAfter) {
+        // Rows came oldest first from the cursor; the page is the n nearest, newest first.
+        for (std::size_t i = n; i-- > 0;) page.shipments.push_back(detail::decode_shipment(result[i]));
+    } else {
+        for (std::size_t i = 0; i < n; ++i) page.shipments.push_back(detail::decode_shipment(result[i]));
+    }
+    co_return page;
+}
+
+asio::awaitable<BuyResult> buy(pg::Pool& pool, const std::string& id, const Purchase& purchase) {
+    pg::Params params;
+    params.add(id)
+        .add(detail::rate_to_json(purchase.rate))
+        .add(purchase.rate.carrier)
+        .add(purchase.rate.service)
+        .add(purchase.rate.rate)
+        .add(purchase.rate.currency)
+        .add(purchase.tracking_code)
+        .add(purchase.label_url)
+        .add(purchase.easypost_id)
+        .add(purchase.message);
+    std::vector<pg::Query> queries;
+    queries.push_back({std::string(kBuy), std::move(params)});
+    queries.push_back({std::string(kGetShipment), pg::Params(id)});
+    auto lease = co_await pool.acquire("store.buy");
+    // One Sync each: the read runs after the purchase committed, in the same round trip.
+    auto outcomes = co_await lease->pipeline(std::move(queries));
+    lease.release();
+    auto row = outcomes[0].value().one();
+    BuyResult out;
+    if (row[0].as<std::int64_t>() == 1) {
+        out.outcome = BuyOutcome::kBought;
+    } else if (row[1].as<bool>()) {
+        out.outcome = BuyOutcome::kAlreadyPurchased;
+    } else {
+        co_return out;
+    }
+    if (auto s = outcomes[1].value().maybe_one()) out.shipment = detail::decode_shipment(*s);
+    co_return out;
+}
+
+asio::awaitable<std::vector<InFlight>> list_simulated_in_flight(pg::Pool& pool, std::size_t limit) {
+    auto result = co_await pool.execute(kSimulatedInFlight, limit);
+    std::vector<InFlight> out;
+    out.reserve(result.size());
+    for (auto row : result) {
+        InFlight f;
+        f.shipment_id = row[0].as<std::string>();
+        f.tracking_code = row[1].as<std::string>();
+        f.carrier = row[2].as<std::optional<std::string>>();
+        f.service = row[3].as<std::optional<std::string>>();
+        f.status = detail::decode_status(*row[4].text());
+        f.latest_event_at = row[5].as<std::optional<std::string>>();
+        f.purchased_at = row[6].as<std::string>();
+        out.push_back(std::move(f));
+    }
+    co_return out;
+}
+
+}  // namespace shipd::store
