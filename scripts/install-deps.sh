@@ -9,7 +9,7 @@ packages=(
   libpq-dev postgresql-15 postgresql-contrib pgbouncer
   libssl-dev libfmt-dev libspdlog-dev libcli11-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  wrk
+  wrk libicu-dev
 )
 
 missing=()

@@ -1,11 +1,14 @@
-// Health routes: /health/live now; /health and /health/ready join when the pools report.
+// Health routes: /health (pools, database, schema), /health/live, /health/ready.
 #pragma once
 
+#include "api/services.hpp"
 #include "http/router.hpp"
 
 namespace shipd::api {
 
-/// GET /health/live: the process answers ({"status":"ok"}), whatever the database does.
-void add_health_routes(http::Router& router);
+/// GET /health/live: the process answers, whatever the database does.
+/// GET /health/ready: 200 when the primary pool can serve, else 503 DATABASE_UNAVAILABLE.
+/// GET /health: ok / degraded / down with per-pool figures; 503 when down.
+void add_health_routes(http::Router& router, Services& services);
 
 }  // namespace shipd::api

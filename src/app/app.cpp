@@ -4,22 +4,25 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 
-#include <atomic>
 #include <cstdio>
+#include <future>
 #include <thread>
 #include <vector>
 
+#include "api/api_error.hpp"
 #include "api/health.hpp"
+#include "api/services.hpp"
 #include "app/database.hpp"
+#include "app/pg_settings.hpp"
 #include "config/dsn.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "pg/cluster.hpp"
 #include "pgembed/local_postgres.hpp"
 
 namespace shipd::app {
@@ -47,20 +50,31 @@ http::ServerSettings server_settings(const config::Settings& s, bool reuse_port)
     return h;
 }
 
+// Runs `task` on `io` (whose thread is running) and waits for it; rethrows what it threw.
+template <class Task>
+void run_on(asio::io_context& io, Task task) {
+    asio::co_spawn(io, std::move(task), asio::use_future).get();
+}
+
 }  // namespace
+
+/// One event loop: its own io_context and thread, pools, routes and listener; nothing shared
+/// with the other loops but read-only settings.
+struct Loop {
+    asio::io_context io{1};
+    asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+    std::unique_ptr<pg::Cluster> cluster;
+    api::Services services;
+    http::Router router;
+    std::unique_ptr<http::Server> server;
+    std::thread thread;
+};
 
 struct App::Impl {
     config::Settings settings;
     std::unique_ptr<pgembed::LocalPostgres> embedded;
     std::string database_url;
-    http::Router router;
-
-    /// One event loop a thread, each with its own listener (SO_REUSEPORT), never shared.
-    struct Loop {
-        asio::io_context io{1};
-        std::unique_ptr<http::Server> server;
-        std::thread thread;
-    };
+    api::SchemaInfo schema;
     std::vector<std::unique_ptr<Loop>> loops;
 
     void start_database() {
@@ -73,51 +87,76 @@ struct App::Impl {
         }
         // The embedded database is shipd's own: it always migrates. An external one only when
         // the operator said so (SHIPD_AUTO_MIGRATE); otherwise serve refuses a stale schema.
-        prepare_schema(database_url, settings.embedded() || settings.auto_migrate, settings.startup_mode);
+        schema = prepare_schema(database_url, settings.embedded() || settings.auto_migrate, settings.startup_mode);
     }
 
-    void build_routes() { api::add_health_routes(router); }
+    void build_routes(Loop& loop) {
+        loop.router.use(api::error_mapping());
+        api::add_health_routes(loop.router, loop.services);
+    }
 
-    void start_http() {
+    void start_loops() {
         int n = loop_count(settings);
-        int port = settings.port;
         for (int i = 0; i < n; ++i) {
             auto loop = std::make_unique<Loop>();
-            auto hs = server_settings(settings, n > 1);
-            hs.port = port;
-            loop->server = std::make_unique<http::Server>(loop->io, hs, router);
-            port = loop->server->port();  // with SHIPD_PORT=0 the others join the chosen one
-            loop->server->start();
+            loop->thread = std::thread([l = loop.get()] { l->io.run(); });
             loops.push_back(std::move(loop));
         }
+        for (auto& loop : loops) {
+            loop->cluster = std::make_unique<pg::Cluster>(loop->io.get_executor(), cluster_settings(settings, database_url, n));
+            loop->services = api::Services{loop->cluster.get(), &settings, schema};
+            run_on(loop->io, loop->cluster->start());
+            build_routes(*loop);
+        }
+        int port = settings.port;
+        for (auto& loop : loops) {
+            auto hs = server_settings(settings, n > 1);
+            hs.port = port;
+            loop->server = std::make_unique<http::Server>(loop->io, hs, loop->router);
+            port = loop->server->port();  // with SHIPD_PORT=0 the others join the chosen one
+        }
+        for (auto& loop : loops) loop->server->start();
         spdlog::info("serving http://{}:{} on {} event loop(s)", settings.host, port, n);
         // The banner is for the person at the terminal, on stdout; logs go to stderr.
-        std::printf("\nshipd is ready: http://%s:%d\n  curl http://%s:%d/health/live\n\n",
-                    settings.host.c_str(), port, settings.host.c_str(), port);
+        std::printf("\nshipd is ready: http://%s:%d\n  curl http://%s:%d/health/live\n\n", settings.host.c_str(), port,
+                    settings.host.c_str(), port);
         std::fflush(stdout);
     }
 
-    void run_until_signal() {
-        asio::io_context& main_loop = loops.front()->io;
-        asio::signal_set signals(main_loop, SIGINT, SIGTERM);
-        std::atomic<int> stopped{0};
-        auto grace = std::chrono::seconds(settings.shutdown_grace_s);
-        signals.async_wait([&](const boost::system::error_code& ec, int sig) {
-            if (ec) return;
-            spdlog::info("{} received: stopping (grace {} s)", sig == SIGINT ? "SIGINT" : "SIGTERM", grace.count());
-            for (auto& loop : loops) {
-                asio::co_spawn(loop->io, [&, l = loop.get()]() -> asio::awaitable<void> {
-                    co_await l->server->shutdown(grace);
-                    l->io.stop();
-                }, asio::detached);
-            }
+    // Installed before anything starts, so a signal during start-up is not the default
+    // action (which would leave the embedded PostgreSQL running) but a stop once started.
+    asio::io_context signals_io;
+    asio::signal_set signals{signals_io, SIGINT, SIGTERM};
+
+    void wait_for_signal() {
+        signals.async_wait([](const boost::system::error_code& ec, int sig) {
+            if (!ec) spdlog::info("{} received: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
         });
-        for (size_t i = 1; i < loops.size(); ++i) {
-            loops[i]->thread = std::thread([l = loops[i].get()] { l->io.run(); });
-        }
-        main_loop.run();
+        signals_io.run();
+    }
+
+    // Reverse order of start: listeners (in-flight requests finish), pools, loops.
+    void stop_loops() {
+        auto grace = std::chrono::milliseconds(std::chrono::seconds(settings.shutdown_grace_s));
+        std::vector<std::future<void>> done;
         for (auto& loop : loops) {
+            if (loop->server) done.push_back(asio::co_spawn(loop->io, loop->server->shutdown(grace), asio::use_future));
+        }
+        for (auto& f : done) f.get();
+        for (auto& loop : loops) {
+            if (loop->cluster) {
+                asio::post(loop->io, asio::use_future([l = loop.get()] { l->cluster->close(); })).get();
+            }
+            loop->work.reset();
+        }
+        for (auto& loop : loops) {
+            // What is left on a loop is background work the closed pools are winding down.
+            loop->io.stop();
             if (loop->thread.joinable()) loop->thread.join();
+        }
+        for (auto& loop : loops) {
+            loop->server.reset();
+            loop->cluster.reset();
         }
         loops.clear();
     }
@@ -135,28 +174,24 @@ App::~App() = default;
 
 ExitCode App::run() {
     Impl& s = *impl_;
+    ExitCode code = ExitCode::kOk;
     try {
         s.start_database();
-        s.build_routes();
-        s.start_http();
+        s.start_loops();
+        s.wait_for_signal();
     } catch (const std::exception& e) {
         spdlog::error("cannot start: {}", e.what());
-        try {
-            s.stop_database();
-        } catch (const std::exception& stop_error) {
-            spdlog::error("{}", stop_error.what());
-        }
-        return ExitCode::kFailure;
+        code = ExitCode::kFailure;
     }
-    s.run_until_signal();
     try {
+        s.stop_loops();
         s.stop_database();
     } catch (const std::exception& e) {
         spdlog::error("{}", e.what());
-        return ExitCode::kFailure;
+        code = ExitCode::kFailure;
     }
-    spdlog::info("stopped");
-    return ExitCode::kOk;
+    if (code == ExitCode::kOk) spdlog::info("stopped");
+    return code;
 }
 
 }  // namespace shipd::app

@@ -24,6 +24,11 @@ std::unique_ptr<pgembed::LocalPostgres> start_embedded(const config::Settings& s
 
 namespace {
 
+int head_revision() {
+    const auto& revisions = migrate::embedded_revisions();
+    return revisions.empty() ? 0 : revisions.back().version;
+}
+
 migrate::Options migrate_options() {
     migrate::Options o;
     o.log = [](migrate::LogLevel level, const std::string& line) {
@@ -38,7 +43,7 @@ migrate::Options migrate_options() {
 
 }  // namespace
 
-void prepare_schema(const std::string& database_url, bool migrate, config::StartupMode mode) {
+SchemaInfo prepare_schema(const std::string& database_url, bool migrate, config::StartupMode mode) {
     if (migrate) {
         try {
             migrate::Migrator migrator(database_url, migrate_options());
@@ -48,11 +53,11 @@ void prepare_schema(const std::string& database_url, bool migrate, config::Start
             } else {
                 spdlog::info("schema migrated from revision {} to {}", r.from_version, r.to_version);
             }
-            return;
+            return {r.to_version, head_revision()};
         } catch (const migrate::MigrateError& e) {
             if (e.kind() == migrate::ErrorKind::kConnection && mode == config::StartupMode::kDegrade) {
                 spdlog::warn("cannot migrate now ({}); serving degraded, the pools heal when the database returns", e.what());
-                return;
+                return {0, head_revision()};
             }
             throw std::runtime_error(e.what());
         }
@@ -60,7 +65,7 @@ void prepare_schema(const std::string& database_url, bool migrate, config::Start
     auto check = migrate::check_ready(database_url, migrate_options());
     if (!check.reachable && mode == config::StartupMode::kDegrade) {
         spdlog::warn("{}; serving degraded (DB_STARTUP_MODE=degrade)", check.message);
-        return;
+        return {0, head_revision()};
     }
     if (!check.ok) throw std::runtime_error(check.message);
     if (check.warning) {
@@ -68,6 +73,7 @@ void prepare_schema(const std::string& database_url, bool migrate, config::Start
     } else {
         spdlog::info("{}", check.message);
     }
+    return {check.status.current, check.status.head};
 }
 
 }  // namespace shipd::app

@@ -50,6 +50,10 @@ fs::path find_bindir() {
 bool port_in_use(int port) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return false;
+    // As PostgreSQL binds: connections of an earlier server lingering in TIME_WAIT do not
+    // make the port taken, only a listener does.
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
