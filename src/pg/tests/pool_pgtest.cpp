@@ -45,6 +45,12 @@ protected:
     }
     // Runs the io_context for `d` (background work: janitor, rollbacks, opens).
     void pump(std::chrono::milliseconds d) { run(io_, sleep_for(d)); }
+    // Runs the io_context until `done()` holds (checked every 10 ms), at most `limit`.
+    template <class Pred>
+    void pump_until(Pred done, std::chrono::milliseconds limit) {
+        auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!done() && std::chrono::steady_clock::now() < deadline) pump(10ms);
+    }
     void expect_settled(std::size_t max) {
         auto s = pool_->stats();
         EXPECT_EQ(s.in_use, 0u);
@@ -75,8 +81,9 @@ TEST_F(PoolTest, AcquireQueryRelease) {
 
 TEST_F(PoolTest, SaturationTimesOutTheRightNumberAndSettles) {
     settings_.size = 10;
+    settings_.min_size = 10;  // all open before the race, so a slow machine cannot skew it
     auto& pool = make_pool();
-    int ok = 0, timed_out = 0, other = 0;
+    int ok = 0, timed_out = 0, other = 0, finished = 0;
     auto holder = [&](std::chrono::milliseconds hold, std::chrono::milliseconds timeout)
         -> asio::awaitable<void> {
         try {
@@ -89,31 +96,32 @@ TEST_F(PoolTest, SaturationTimesOutTheRightNumberAndSettles) {
         } catch (...) {
             ++other;
         }
+        ++finished;
     };
-    // 10 hold their lease past the others' deadline: exactly the other 40 time out.
-    auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < 10; ++i) asio::co_spawn(io_, holder(600ms, 2s), asio::detached);
+    // 10 hold their lease far past the others' deadline: exactly the other 40 time out.
+    for (int i = 0; i < 10; ++i) asio::co_spawn(io_, holder(1500ms, 5s), asio::detached);
+    pump_until([&] { return ok == 10; }, 20s);
     for (int i = 0; i < 40; ++i) asio::co_spawn(io_, holder(0ms, 200ms), asio::detached);
-    pump(1000ms);
+    pump_until([&] { return finished == 50; }, 20s);
     EXPECT_EQ(ok, 10);
     EXPECT_EQ(timed_out, 40);
     EXPECT_EQ(other, 0);
     EXPECT_EQ(pool.stats().timeouts, 40u);
+    pump_until([&] { return pool_->stats().in_use == 0; }, 5s);
     expect_settled(10);
     EXPECT_EQ(pool.stats().size, 10u);
     // No slot lost: 50 waiters with room in their timeout are all served, FIFO.
     std::vector<int> order;
     auto fifo = [&](int i) -> asio::awaitable<void> {
-        auto lease = co_await pool.acquire("fifo", 5s);
+        auto lease = co_await pool.acquire("fifo", 20s);
         order.push_back(i);
         co_await sleep_for(20ms);
     };
     for (int i = 0; i < 50; ++i) asio::co_spawn(io_, fifo(i), asio::detached);
-    pump(400ms);
+    pump_until([&] { return order.size() == 50u && pool_->stats().in_use == 0; }, 20s);
     ASSERT_EQ(order.size(), 50u);
     for (int i = 0; i < 50; ++i) EXPECT_EQ(order[i], i);
     expect_settled(10);
-    (void)start;
 }
 
 TEST_F(PoolTest, OverloadFailsAtOnce) {
