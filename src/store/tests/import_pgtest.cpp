@@ -66,6 +66,15 @@ TEST_F(ImportTest, IdsComeBackInInputOrderWithEveryFieldStored) {
                         "rate_currency = 'USD' AND purchased_at = created_at"),
               "17");
     EXPECT_EQ(sql_value("SELECT count(*) FROM parcels"), "42");
+    // Every id is a UUID v7 (version 7, variant 10) whose time is now.
+    for (auto table : {"shipments", "addresses", "parcels"}) {
+        EXPECT_EQ(sql_value(std::string("SELECT bool_and(substr(id::text, 15, 1) = '7' AND "
+                                        "substr(id::text, 20, 1) IN ('8', '9', 'a', 'b') AND "
+                                        "abs(('x' || substr(replace(id::text, '-', ''), 1, 12))"
+                                        "::bit(48)::bigint - extract(epoch FROM now()) * 1000)"
+                                        " < 60000) FROM ") + table),
+                  "t") << table;
+    }
     EXPECT_EQ(sql_value("SELECT count(*) FROM addresses"), "100");
 }
 
