@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/app.hpp"
+#include "app/commands.hpp"
 #include "app/database.hpp"
 #include "migrate/command.hpp"
 #include "config/settings.hpp"
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
         "  DATABASE_URL=postgresql://u:p@db/ship shipd serve\n"
         "  shipd config                         effective settings, secrets masked\n"
         "  shipd migrate status                 the schema revision, pending ones, drift\n"
+        "  shipd keys create --name billing     a new API key, printed once\n"
         "  shipd <command> --help               more on one command\n");
     cli.require_subcommand(1);
 
@@ -103,6 +105,7 @@ int main(int argc, char** argv) {
         }
     };
     shipd::migrate::add_migrate_command(cli, database_url, migrate_options);
+    shipd::app::add_keys_command(cli, settings.settings, database_url);
 
     CLI11_PARSE(cli, argc, argv);
 

@@ -1,13 +1,17 @@
 // Services: what handlers of one event loop use (its database cluster, the carrier, settings).
 #pragma once
 
-#include <functional>
+#include <chrono>
 #include <string>
+#include <unordered_map>
 
 #include "config/settings.hpp"
 
 namespace shipd::pg {
 class Cluster;
+}
+namespace shipd::carriers {
+class Carrier;
 }
 
 namespace shipd::api {
@@ -18,11 +22,30 @@ struct SchemaInfo {
     int head = 0;     ///< this binary's newest revision
 };
 
+/// Who a request acts as, once authenticated.
+struct Principal {
+    std::string key_id;
+    std::string name;
+    bool is_admin = false;
+};
+
+/// Keys seen recently, by SHA-256: saves a database round trip per request. Per loop (no lock).
+struct KeyCache {
+    struct Entry {
+        Principal principal;
+        bool revoked = false;
+        std::chrono::steady_clock::time_point fetched;
+    };
+    std::unordered_map<std::string, Entry> entries;
+};
+
 /// Everything a loop's handlers need; owned by app/, one per event loop, outliving its routes.
 struct Services {
     pg::Cluster* cluster = nullptr;
+    carriers::Carrier* carrier = nullptr;
     const config::Settings* settings = nullptr;
     SchemaInfo schema;
+    KeyCache keys;
 };
 
 }  // namespace shipd::api

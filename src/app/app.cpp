@@ -14,11 +14,12 @@
 #include <thread>
 #include <vector>
 
-#include "api/api_error.hpp"
-#include "api/health.hpp"
+#include "api/routes.hpp"
 #include "api/services.hpp"
+#include "app/commands.hpp"
 #include "app/database.hpp"
-#include "app/pg_settings.hpp"
+#include "carriers/carrier.hpp"
+#include "app/module_settings.hpp"
 #include "config/dsn.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -64,6 +65,7 @@ struct Loop {
     asio::io_context io{1};
     asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
     std::unique_ptr<pg::Cluster> cluster;
+    std::unique_ptr<carriers::Carrier> carrier;
     api::Services services;
     http::Router router;
     std::unique_ptr<http::Server> server;
@@ -88,12 +90,12 @@ struct App::Impl {
         // The embedded database is shipd's own: it always migrates. An external one only when
         // the operator said so (SHIPD_AUTO_MIGRATE); otherwise serve refuses a stale schema.
         schema = prepare_schema(database_url, settings.embedded() || settings.auto_migrate, settings.startup_mode);
+        if (embedded) default_key = ensure_default_key(settings, database_url, (embedded->data_dir() / "api-key").string());
     }
 
-    void build_routes(Loop& loop) {
-        loop.router.use(api::error_mapping());
-        api::add_health_routes(loop.router, loop.services);
-    }
+    std::string default_key;  // the embedded default's key, for the banner
+
+    void build_routes(Loop& loop) { api::add_routes(loop.router, loop.services); }
 
     void start_loops() {
         int n = loop_count(settings);
@@ -104,7 +106,11 @@ struct App::Impl {
         }
         for (auto& loop : loops) {
             loop->cluster = std::make_unique<pg::Cluster>(loop->io.get_executor(), cluster_settings(settings, database_url, n));
-            loop->services = api::Services{loop->cluster.get(), &settings, schema};
+            loop->carrier = carriers::make_carrier(carrier_settings(settings));
+            loop->services.cluster = loop->cluster.get();
+            loop->services.carrier = loop->carrier.get();
+            loop->services.settings = &settings;
+            loop->services.schema = schema;
             run_on(loop->io, loop->cluster->start());
             build_routes(*loop);
         }
@@ -118,8 +124,15 @@ struct App::Impl {
         for (auto& loop : loops) loop->server->start();
         spdlog::info("serving http://{}:{} on {} event loop(s)", settings.host, port, n);
         // The banner is for the person at the terminal, on stdout; logs go to stderr.
-        std::printf("\nshipd is ready: http://%s:%d\n  curl http://%s:%d/health/live\n\n", settings.host.c_str(), port,
-                    settings.host.c_str(), port);
+        std::printf("\nshipd is ready: http://%s:%d\n", settings.host.c_str(), port);
+        if (!default_key.empty()) {
+            std::printf("  API key (admin, kept in %s): %s\n  curl -H 'Authorization: Bearer %s' http://%s:%d/v1/shipments\n",
+                        (embedded->data_dir() / "api-key").c_str(), default_key.c_str(), default_key.c_str(),
+                        settings.host.c_str(), port);
+        } else {
+            std::printf("  curl http://%s:%d/health\n", settings.host.c_str(), port);
+        }
+        std::printf("\n");
         std::fflush(stdout);
     }
 

@@ -1,5 +1,5 @@
-// The pg driver's settings from shipd's Settings.
-#include "app/pg_settings.hpp"
+// Module settings from shipd's Settings.
+#include "app/module_settings.hpp"
 
 #include <algorithm>
 
@@ -39,6 +39,27 @@ pg::ClusterSettings cluster_settings(const config::Settings& s, const std::strin
     c.bulk.pre_ping = s.pool_pre_ping;
 
     c.startup_mode = s.startup_mode == config::StartupMode::kFail ? pg::StartupMode::kFail : pg::StartupMode::kDegrade;
+    return c;
+}
+
+carriers::CarrierSettings carrier_settings(const config::Settings& s) {
+    carriers::CarrierSettings c;
+    c.provider = s.carrier_provider == config::CarrierProvider::kEasyPost ? carriers::Provider::kEasyPost
+                                                                          : carriers::Provider::kSimulated;
+    c.api_key = s.easypost_api_key;
+    c.base_url = s.easypost_base_url;
+    return c;
+}
+
+pg::ClusterSettings command_cluster_settings(const config::Settings& s, const std::string& database_url) {
+    pg::ClusterSettings c = cluster_settings(s, database_url, 1);
+    c.primary.min_size = 1;
+    c.primary.size = 1;
+    c.primary.max_overflow = 1;
+    c.bulk.min_size = 0;
+    c.bulk.size = 1;
+    c.bulk.max_overflow = 1;
+    c.startup_mode = pg::StartupMode::kFail;
     return c;
 }
 
