@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
         "  shipd config                         effective settings, secrets masked\n"
         "  shipd migrate status                 the schema revision, pending ones, drift\n"
         "  shipd keys create --name billing     a new API key, printed once\n"
+        "  shipd demo-data --shipments 10000    realistic shipments with tracking histories\n"
+        "  shipd import shipments.ndjson        load NDJSON, one shipment a line\n"
         "  shipd <command> --help               more on one command\n");
     cli.require_subcommand(1);
 
@@ -106,6 +108,7 @@ int main(int argc, char** argv) {
     };
     shipd::migrate::add_migrate_command(cli, database_url, migrate_options);
     shipd::app::add_keys_command(cli, settings.settings, database_url);
+    shipd::app::add_data_commands(cli, settings.settings, database_url);
 
     CLI11_PARSE(cli, argc, argv);
 

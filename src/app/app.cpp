@@ -16,7 +16,10 @@
 
 #include "api/routes.hpp"
 #include "api/services.hpp"
+#include "app/background.hpp"
 #include "app/commands.hpp"
+#include "app/demo_data.hpp"
+#include "app/scheduler.hpp"
 #include "app/database.hpp"
 #include "carriers/carrier.hpp"
 #include "app/module_settings.hpp"
@@ -69,6 +72,7 @@ struct Loop {
     api::Services services;
     http::Router router;
     std::unique_ptr<http::Server> server;
+    std::unique_ptr<Scheduler> scheduler;  // background jobs: on the first loop only
     std::thread thread;
 };
 
@@ -90,6 +94,10 @@ struct App::Impl {
         // The embedded database is shipd's own: it always migrates. An external one only when
         // the operator said so (SHIPD_AUTO_MIGRATE); otherwise serve refuses a stale schema.
         schema = prepare_schema(database_url, settings.embedded() || settings.auto_migrate, settings.startup_mode);
+        if (embedded && embedded->created() && settings.demo_shipments > 0) {
+            spdlog::info("loading {} demo shipments into the new database (SHIPD_DEMO_SHIPMENTS)", settings.demo_shipments);
+            load_demo_data(settings, database_url, static_cast<std::size_t>(settings.demo_shipments), 42, false);
+        }
         if (embedded) default_key = ensure_default_key(settings, database_url, (embedded->data_dir() / "api-key").string());
     }
 
@@ -122,6 +130,9 @@ struct App::Impl {
             port = loop->server->port();  // with SHIPD_PORT=0 the others join the chosen one
         }
         for (auto& loop : loops) loop->server->start();
+        Loop& first = *loops.front();
+        first.scheduler = std::make_unique<Scheduler>(first.io.get_executor());
+        asio::post(first.io, asio::use_future([&first] { add_background_jobs(*first.scheduler, first.services); })).get();
         spdlog::info("serving http://{}:{} on {} event loop(s)", settings.host, port, n);
         // The banner is for the person at the terminal, on stdout; logs go to stderr.
         std::printf("\nshipd is ready: http://%s:%d\n", settings.host.c_str(), port);
@@ -157,6 +168,9 @@ struct App::Impl {
         }
         for (auto& f : done) f.get();
         for (auto& loop : loops) {
+            if (loop->scheduler) {
+                asio::post(loop->io, asio::use_future([l = loop.get()] { l->scheduler->stop(); })).get();
+            }
             if (loop->cluster) {
                 asio::post(loop->io, asio::use_future([l = loop.get()] { l->cluster->close(); })).get();
             }
@@ -169,6 +183,7 @@ struct App::Impl {
         }
         for (auto& loop : loops) {
             loop->server.reset();
+            loop->scheduler.reset();
             loop->cluster.reset();
         }
         loops.clear();

@@ -8,10 +8,14 @@
 #include <boost/asio/use_future.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "api/auth.hpp"
+#include "api/import_pipeline.hpp"
+#include "app/demo_data.hpp"
+#include "app/progress.hpp"
 #include "app/module_settings.hpp"
 #include "pg/cluster.hpp"
 #include "store/api_keys_store.hpp"
@@ -130,6 +134,62 @@ std::string ensure_default_key(const config::Settings& settings, const std::stri
     }
     chmod(key_file.c_str(), 0600);
     return key;
+}
+
+}  // namespace shipd::app
+
+namespace shipd::app {
+
+void add_data_commands(CLI::App& app, const config::Settings& settings, std::function<std::string()> database_url) {
+    auto* demo = app.add_subcommand("demo-data", "Load realistic demo shipments (addresses across states, carriers, statuses, event histories)");
+    auto count = std::make_shared<std::size_t>(1000);
+    auto seed = std::make_shared<std::uint64_t>(42);
+    demo->add_option("--shipments", *count, "How many shipments")->check(CLI::Range(1, 10'000'000))->capture_default_str();
+    demo->add_option("--seed", *seed, "Random seed: the same seed gives the same data")->capture_default_str();
+    demo->callback([&settings, database_url, count, seed] {
+        std::string url = database_url();
+        try {
+            load_demo_data(settings, url, *count, *seed, true);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "shipd demo-data: %s\n", e.what());
+            throw CLI::RuntimeError(1);
+        }
+    });
+
+    auto* import = app.add_subcommand("import", "Import shipments from an NDJSON file (one shipment a line, as POST /v1/imports/shipments)");
+    auto file = std::make_shared<std::string>();
+    import->add_option("file", *file, "The NDJSON file")->required()->check(CLI::ExistingFile);
+    import->footer("\nBad lines are reported with their line numbers; good lines are all kept. Exit 0 when every line was\n"
+                   "imported, 3 when some were rejected, 1 when the import could not run.");
+    import->callback([&settings, database_url, file] {
+        std::string url = database_url();
+        std::ifstream in(*file, std::ios::binary);
+        auto size = std::filesystem::file_size(*file);
+        ProgressBar bar("import", static_cast<std::size_t>(size));
+        domain::ImportResult result;
+        try {
+            result = with_cluster<domain::ImportResult>(settings, url, [&](pg::Cluster& c) -> asio::awaitable<domain::ImportResult> {
+                api::Importer importer(c.bulk());
+                std::vector<char> chunk(1 << 20);
+                std::size_t read = 0;
+                while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+                    co_await importer.feed(std::string_view(chunk.data(), static_cast<std::size_t>(in.gcount())));
+                    read += static_cast<std::size_t>(in.gcount());
+                    bar.update(read);
+                }
+                co_return co_await importer.finish();
+            });
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "\nshipd import: %s\n", e.what());
+            throw CLI::RuntimeError(1);
+        }
+        bar.finish();
+        std::printf("accepted %zu, rejected %zu\n", result.accepted, result.rejected);
+        for (const auto& e : result.errors) {
+            std::printf("line %zu: %s %s\n", e.line, e.code.c_str(), e.message.c_str());
+        }
+        if (result.rejected > 0) throw CLI::RuntimeError(3);
+    });
 }
 
 }  // namespace shipd::app

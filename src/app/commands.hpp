@@ -14,6 +14,10 @@ namespace shipd::app {
 /// when a subcommand runs; failures print one line and throw CLI::RuntimeError(1).
 void add_keys_command(CLI::App& app, const config::Settings& settings, std::function<std::string()> database_url);
 
+/// Adds `demo-data --shipments N [--seed S]` and `import FILE` (NDJSON, one shipment a line,
+/// API.md's import shape), both with a progress bar.
+void add_data_commands(CLI::App& app, const config::Settings& settings, std::function<std::string()> database_url);
+
 /// The embedded default's key: on the first start (no key in the database) creates an admin key
 /// named "default" and keeps it in `key_file` (mode 0600) so every `make run` can print it;
 /// returns the key, or empty when keys exist but the file does not (someone made their own).

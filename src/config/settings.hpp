@@ -66,6 +66,7 @@ struct Settings {
     bool auto_migrate = false;                               ///< SHIPD_AUTO_MIGRATE
     int analytics_refresh_s = 60;                            ///< SHIPD_ANALYTICS_REFRESH_S
     int embedded_pg_port = 55432;                            ///< SHIPD_EMBEDDED_PG_PORT
+    int demo_shipments = 200;                                ///< SHIPD_DEMO_SHIPMENTS
 
     /// True when shipd runs its own PostgreSQL (no DATABASE_URL).
     bool embedded() const { return database_url.empty(); }
