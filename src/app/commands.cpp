@@ -59,8 +59,12 @@ void add_keys_command(CLI::App& app, const config::Settings& settings, std::func
         std::string url = database_url();
         std::string key = api::generate_api_key();
         try {
-            auto made = with_cluster<store::ApiKey>(settings, url, [&](pg::Cluster& c) {
-                return store::create_key(c.write(), *name, *admin, api::hash_api_key(key), api::key_prefix(key));
+            // The hash and prefix live in the coroutine's frame: store::create_key takes them by
+            // reference, and a lambda returning its awaitable would leave them dangling.
+            auto made = with_cluster<store::ApiKey>(settings, url, [&](pg::Cluster& c) -> asio::awaitable<store::ApiKey> {
+                std::string hash = api::hash_api_key(key);
+                std::string prefix = api::key_prefix(key);
+                co_return co_await store::create_key(c.write(), *name, *admin, hash, prefix);
             });
             std::printf("%s\n", key.c_str());
             std::fprintf(stderr, "created %skey '%s' (id %s); store it now, it is not shown again\n",

@@ -197,7 +197,9 @@ Purchase simulated_purchase(const domain::Shipment& shipment, const domain::Rate
                            422, "RATE.INVALID");
     }
     Purchase p;
-    p.rate = *it;
+    // The customer buys the rate as it was quoted (its id among the shipment's rates), even
+    // when quoting again today would name it differently.
+    p.rate = rate.id.empty() ? *it : rate;
     p.tracking_code = simulated_tracking_code(it->carrier, it->service, identity(shipment));
     p.label_url = simulated_label_url(p.tracking_code);
     return p;

@@ -295,14 +295,8 @@ TEST(ApiShipments, BuyByRateIdPurchasesAndRecordsOnePreTransitEvent) {
     EXPECT_EQ(at(json_of(api().get("/v1/shipments/" + id + "/events")), "events")->as_array().size(), 1u);
 }
 
-// BUG (src/carriers/simulated.cpp, simulated_purchase): the selected_rate of a purchase is
-// not the rate bought. The purchase quotes again from the stored shipment, whose identity now
-// includes its id, so every rate id differs from the ones the create answered; the id sent is
-// not found and the rate is matched by carrier and service, and that new rate (another id, in
-// none of the shipment's rates) becomes selected_rate. Request: POST /v1/shipments/{id}/buy
-// {"rate":{"id":"<rates[1].id of the create answer>"}}. Expected: selected_rate.id equal to it
-// (EasyPost's selected_rate is the bought rate object). Actual: another rate_... id.
-TEST(ApiShipments, DISABLED_SelectedRateIsTheRateBought) {
+// The selected_rate of a purchase is the rate bought, as quoted (one of the shipment's rates).
+TEST(ApiShipments, SelectedRateIsTheRateBought) {
     auto s = create(unique("buy-selected"));
     std::string id = str_at(s, "id");
     std::string rate_id = str_at(s, "rates.4.id");
