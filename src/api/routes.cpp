@@ -1,10 +1,12 @@
 // Every route of API.md, assembled for one event loop.
 #include "api/routes.hpp"
 
+#include "api/admin.hpp"
 #include "api/api_error.hpp"
 #include "api/auth.hpp"
 #include "api/health.hpp"
 #include "api/imports.hpp"
+#include "api/rate_limit.hpp"
 #include "api/shipments.hpp"
 #include "api/tracking.hpp"
 #include "api/webhooks.hpp"
@@ -15,11 +17,13 @@ void add_routes(http::Router& router, Services& services) {
     // Outermost first: every error, authentication's included, is mapped in one place.
     router.use(error_mapping());
     router.use(authentication(services));
+    router.use(rate_limiting(services, services.loops));
     add_health_routes(router, services);
     add_shipment_routes(router, services);
     add_tracking_routes(router, services);
     add_import_routes(router, services);
     add_webhook_routes(router, services);
+    add_admin_routes(router, services);
 }
 
 }  // namespace shipd::api

@@ -39,6 +39,12 @@ struct KeyCache {
     std::unordered_map<std::string, Entry> entries;
 };
 
+/// One API key's token bucket (rate limiting), per loop.
+struct RateBucket {
+    double tokens = 0;
+    std::chrono::steady_clock::time_point updated;
+};
+
 /// Everything a loop's handlers need; owned by app/, one per event loop, outliving its routes.
 struct Services {
     pg::Cluster* cluster = nullptr;
@@ -46,6 +52,8 @@ struct Services {
     const config::Settings* settings = nullptr;
     SchemaInfo schema;
     KeyCache keys;
+    std::unordered_map<std::string, RateBucket> rate_buckets;  ///< by API key id
+    int loops = 1;  ///< event loops in this process (limits are shared out between them)
 };
 
 }  // namespace shipd::api

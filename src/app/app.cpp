@@ -119,6 +119,7 @@ struct App::Impl {
             loop->services.carrier = loop->carrier.get();
             loop->services.settings = &settings;
             loop->services.schema = schema;
+            loop->services.loops = n;
             run_on(loop->io, loop->cluster->start());
             build_routes(*loop);
         }

@@ -245,6 +245,8 @@ const std::vector<Spec>& specs() {
         v.push_back(integer("SHIPD_KEEPALIVE_TIMEOUT_S", &Settings::keepalive_timeout_s, 1, 3600, "seconds an idle keep-alive connection stays open"));
         v.push_back(integer("SHIPD_MAX_CONNECTIONS", &Settings::max_connections, 1, kBig, "open HTTP connections at most; past it, 503 OVERLOADED"));
         v.push_back(integer("SHIPD_SHUTDOWN_GRACE_S", &Settings::shutdown_grace_s, 0, 3600, "seconds in-flight requests get to finish at shutdown"));
+        v.push_back(integer("SHIPD_RATE_LIMIT_RPS", &Settings::rate_limit_rps, 0, kBig, "requests a second per API key (0: unlimited); past it, 429 RATE_LIMITED"));
+        v.push_back(integer("SHIPD_RATE_LIMIT_BURST", &Settings::rate_limit_burst, 0, kBig, "requests a key may burst above the rate (0: twice the rate)"));
         v.push_back(boolean("SHIPD_METRICS_REQUIRE_KEY", &Settings::metrics_require_key, "require an API key for /metrics"));
         Spec dir = text("SHIPD_DATA_DIR", nullptr, "embedded PostgreSQL's directory");
         dir.apply = [](Settings& st, const std::string& raw, Problems& problems) {

@@ -56,6 +56,8 @@ struct Settings {
     int max_connections = 4096;              ///< SHIPD_MAX_CONNECTIONS
     int shutdown_grace_s = 10;               ///< SHIPD_SHUTDOWN_GRACE_S
     bool metrics_require_key = false;        ///< SHIPD_METRICS_REQUIRE_KEY
+    int rate_limit_rps = 0;                  ///< SHIPD_RATE_LIMIT_RPS (per API key; 0: off)
+    int rate_limit_burst = 0;                ///< SHIPD_RATE_LIMIT_BURST (0: twice the rate)
     // --- process ---
     std::filesystem::path data_dir = ".shipd";               ///< SHIPD_DATA_DIR
     std::string log_level = "info";                          ///< SHIPD_LOG_LEVEL
