@@ -5,6 +5,12 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
+# ccache: paths relative to the checkout (so another clone of the same commit hits the cache)
+# and precompiled headers made cacheable (without this sloppiness ccache skips every unit
+# that uses one).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
+
 .PHONY: all deps build run test test-unit bench clean format
 
 all: build
