@@ -1,6 +1,7 @@
 // Every route of API.md, assembled for one event loop.
 #include "api/routes.hpp"
 
+#include "api/access_log.hpp"
 #include "api/admin.hpp"
 #include "api/api_error.hpp"
 #include "api/auth.hpp"
@@ -14,7 +15,9 @@
 namespace shipd::api {
 
 void add_routes(http::Router& router, Services& services) {
-    // Outermost first: every error, authentication's included, is mapped in one place.
+    // Outermost first: the access log sees every final answer; every error, authentication's
+    // included, is mapped in one place.
+    if (services.settings->access_log) router.use(access_log());
     router.use(error_mapping());
     router.use(authentication(services));
     router.use(rate_limiting(services, services.loops));

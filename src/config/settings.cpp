@@ -257,6 +257,7 @@ const std::vector<Spec>& specs() {
         v.push_back(dir);
         v.push_back(log_level("SHIPD_LOG_LEVEL", "trace, debug, info, warn, error"));
         v.push_back(choice<LogFormat>("SHIPD_LOG_FORMAT", &Settings::log_format, {{"text", LogFormat::kText}, {"json", LogFormat::kJson}}, "text (for people) or json (one object a line)"));
+        v.push_back(boolean("SHIPD_ACCESS_LOG", &Settings::access_log, "log one line a request (method, path, status, duration, request id)"));
         v.push_back(text("SHIPD_INSTANCE", &Settings::instance_name, "this instance's name in application_name and logs (default: host name)"));
         v.push_back(integer("SHIPD_INSTANCES", &Settings::instances, 1, 10'000, "instances sharing the database, for the capacity check"));
         v.push_back(choice<CapacityPolicy>("SHIPD_CAPACITY_POLICY", &Settings::capacity_policy, {{"warn", CapacityPolicy::kWarn}, {"enforce", CapacityPolicy::kEnforce}}, "pools exceed max_connections: warn, or enforce (shrink pools)"));

@@ -62,6 +62,7 @@ struct Settings {
     std::filesystem::path data_dir = ".shipd";               ///< SHIPD_DATA_DIR
     std::string log_level = "info";                          ///< SHIPD_LOG_LEVEL
     LogFormat log_format = LogFormat::kText;                 ///< SHIPD_LOG_FORMAT
+    bool access_log = true;                                  ///< SHIPD_ACCESS_LOG
     std::string instance_name;                               ///< SHIPD_INSTANCE (default: hostname)
     int instances = 1;                                       ///< SHIPD_INSTANCES
     CapacityPolicy capacity_policy = CapacityPolicy::kWarn;  ///< SHIPD_CAPACITY_POLICY

@@ -38,6 +38,10 @@ std::string json_escape(std::string_view text) {
 
 namespace {
 
+// A message that starts with this byte carries JSON fields to splice, not text (access lines).
+constexpr char kFieldsMarker = '\x1e';
+config::LogFormat g_format = config::LogFormat::kText;
+
 std::string utc_timestamp(spdlog::log_clock::time_point tp) {
     auto t = spdlog::log_clock::to_time_t(tp);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(tp.time_since_epoch()).count() % 1000;
@@ -58,7 +62,10 @@ public:
         std::string text = config::redact_secrets(std::string_view(msg.payload.data(), msg.payload.size()));
         auto level = spdlog::level::to_string_view(msg.level);
         std::string line;
-        if (format_ == config::LogFormat::kJson) {
+        if (!text.empty() && text.front() == kFieldsMarker) {
+            line = "{\"ts\":\"" + utc_timestamp(msg.time) + "\",\"level\":\"" + std::string(level.data(), level.size()) +
+                   "\"," + text.substr(1) + "}\n";
+        } else if (format_ == config::LogFormat::kJson) {
             line = "{\"ts\":\"" + utc_timestamp(msg.time) + "\",\"level\":\"" +
                    std::string(level.data(), level.size()) + "\",\"msg\":\"" + json_escape(text) + "\"}\n";
         } else {
@@ -75,7 +82,23 @@ private:
 
 }  // namespace
 
+void access(const AccessRecord& r) {
+    if (!spdlog::should_log(spdlog::level::info)) return;
+    if (g_format == config::LogFormat::kJson) {
+        std::string f(1, kFieldsMarker);
+        f += "\"msg\":\"access\",\"method\":\"" + json_escape(r.method) + "\",\"path\":\"" + json_escape(r.path) +
+             "\",\"route\":\"" + json_escape(r.route) + "\",\"status\":" + std::to_string(r.status) +
+             ",\"duration_ms\":" + fmt::format("{:.3f}", r.duration_ms) + ",\"request_id\":\"" +
+             json_escape(r.request_id) + "\",\"key_id\":\"" + json_escape(r.principal) + "\"";
+        spdlog::info("{}", f);
+        return;
+    }
+    spdlog::info("{} {} {} {:.2f} ms id={}{}{}", r.method, r.path, r.status, r.duration_ms, r.request_id,
+                 r.principal.empty() ? "" : " key=", r.principal);
+}
+
 void setup(config::LogFormat format, const std::string& level) {
+    g_format = format;
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
     auto logger = std::make_shared<spdlog::logger>("shipd", sink);
     logger->set_formatter(std::make_unique<Formatter>(format));

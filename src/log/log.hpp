@@ -11,6 +11,22 @@ namespace shipd::log {
 /// Every line passes through config::redact_secrets, so a DSN password never reaches a log.
 void setup(config::LogFormat format, const std::string& level);
 
+/// One access log line's fields.
+struct AccessRecord {
+    std::string_view method;
+    std::string_view path;   ///< without the query string (it may carry data)
+    std::string_view route;  ///< the template, "" when none matched
+    int status = 0;
+    double duration_ms = 0;
+    std::string_view request_id;
+    std::string_view principal;  ///< the API key's id, "" when none
+};
+
+/// Logs one request at info: "GET /v1/shipments/{id} 200 0.41 ms ..." as text, or as JSON
+/// fields (method, path, route, status, duration_ms, request_id, key_id) with
+/// SHIPD_LOG_FORMAT=json.
+void access(const AccessRecord& record);
+
 /// Escapes `text` for use inside a JSON string (no surrounding quotes).
 std::string json_escape(std::string_view text);
 

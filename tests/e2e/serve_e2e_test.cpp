@@ -42,11 +42,14 @@ TEST(ServeE2E, ServesOnEmbeddedPostgresAndStopsCleanlyOnSigterm) {
     int port = free_port();
     auto shipd = start_serve(dir, port);
     ASSERT_TRUE(shipd->wait_for_output("shipd is ready", 60s)) << shipd->stderr_text();
-    EXPECT_NE(shipd->stdout_text().find("curl http://127.0.0.1:" + std::to_string(port)), std::string::npos);
+    // The first start prints the embedded default's key with a ready-to-paste curl line.
+    EXPECT_NE(shipd->stdout_text().find("curl -H 'Authorization: Bearer shipd_"), std::string::npos) << shipd->stdout_text();
+    EXPECT_NE(shipd->stdout_text().find("http://127.0.0.1:" + std::to_string(port) + "/v1/shipments"), std::string::npos);
     auto r = http_request(port, "GET", "/health/live");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200);
     EXPECT_EQ(r->body, R"({"status":"ok"})");
+    EXPECT_TRUE(shipd->wait_for_output("GET /health/live 200", 5s)) << "no access log line: " << shipd->stderr_text();
     int pg = postmaster_pid(dir);
     ASSERT_GT(pg, 0);
 
@@ -157,9 +160,16 @@ TEST(ServeE2E, ConfigMasksSecretsAndJsonLogsNeverCarryThePassword) {
     auto shipd = start_serve(dir, port, {{"DATABASE_URL", "postgresql://app:hunter2@127.0.0.1:1/ship"},
                                          {"SHIPD_LOG_FORMAT", "json"}});
     ASSERT_TRUE(shipd->wait_for_output("shipd is ready", 30s)) << shipd->stderr_text();
+    auto live = http_request(port, "GET", "/health/live?token=secret-in-query", "", "X-Request-Id: access-1\r\n");
+    ASSERT_TRUE(live);
     shipd->signal(SIGTERM);
     ASSERT_EQ(shipd->wait(30s), 0);
     std::string err = shipd->stderr_text();
+    // The access line carries its fields as JSON; the query string (it may carry data) is left out.
+    EXPECT_NE(err.find(R"("msg":"access","method":"GET","path":"/health/live","route":"/health/live","status":200)"),
+              std::string::npos) << err;
+    EXPECT_NE(err.find(R"("request_id":"access-1")"), std::string::npos) << err;
+    EXPECT_EQ(err.find("secret-in-query"), std::string::npos) << err;
     EXPECT_EQ(err.find("hunter2"), std::string::npos) << err;
     std::istringstream lines(err);
     std::string line;
