@@ -357,7 +357,7 @@ TEST_F(PoolTest, StressWithRandomCancellation) {
     std::mt19937 rng(12345);
     std::list<asio::cancellation_signal> signals;
     std::list<asio::steady_timer> timers;
-    int finished = 0, cancelled = 0, succeeded = 0, committed = 0;
+    int finished = 0, cancelled = 0, succeeded = 0, committed = 0, commits_sent = 0;
     constexpr int kWorkers = 120;
     constexpr int kIterations = 15;
     auto worker = [&](int id) -> asio::awaitable<void> {
@@ -370,6 +370,7 @@ TEST_F(PoolTest, StressWithRandomCancellation) {
                 case 1: {
                     auto tx = co_await pool.begin("stress");
                     co_await tx.execute("INSERT INTO s VALUES ($1, $2)", id, i);
+                    ++commits_sent;
                     co_await tx.commit();
                     ++committed;
                     break;
@@ -421,7 +422,11 @@ TEST_F(PoolTest, StressWithRandomCancellation) {
     expect_settled(8);
     auto s = pool.stats();
     EXPECT_EQ(s.timeouts, 0u);
-    EXPECT_EQ(run(io_, pool.execute("SELECT count(*)::int FROM s")).scalar<int>(), committed);
+    // A worker cancelled while its COMMIT is in flight cannot know the outcome (the server may
+    // have committed): every acknowledged commit is there, and at most the unknown ones more.
+    int rows = run(io_, pool.execute("SELECT count(*)::int FROM s")).scalar<int>();
+    EXPECT_GE(rows, committed);
+    EXPECT_LE(rows, commits_sent);
     auto server_side = std::stoul(shipd::testing::sql_value(
         db_, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'shipd/test'"));
     EXPECT_EQ(server_side, pool.stats().size);
