@@ -23,8 +23,9 @@ TEST(MigrateE2E, TwoDeploysMigratingAtOnceApplyEachRevisionOnce) {
     ASSERT_TRUE(ca && cb);
     EXPECT_EQ(*ca, 0) << a.stderr_text();
     EXPECT_EQ(*cb, 0) << b.stderr_text();
-    EXPECT_EQ(sql_value(db, "SELECT count(*) FROM shipd_schema_migrations"), "5");
-    EXPECT_EQ(sql_value(db, "SELECT count(DISTINCT version) FROM shipd_schema_migrations"), "5");
+    // Each revision exactly once, and all of them (versions 1 to head, none missing).
+    EXPECT_EQ(sql_value(db, "SELECT count(*) = count(DISTINCT version) AND count(*) = max(version) FROM shipd_schema_migrations"), "t");
+    EXPECT_GE(std::stoi(sql_value(db, "SELECT count(*) FROM shipd_schema_migrations")), 6);
 
     ChildProcess verify({shipd_binary(), "migrate", "verify"}, env, dir.path());
     EXPECT_EQ(verify.wait(60s), 0) << verify.stderr_text();
@@ -45,7 +46,7 @@ TEST(MigrateE2E, ServeRefusesAStaleSchemaNamingTheCommandThenAutoMigrates) {
     env["SHIPD_AUTO_MIGRATE"] = "true";
     ChildProcess serving({shipd_binary(), "serve"}, env, dir.path());
     ASSERT_TRUE(serving.wait_for_output("shipd is ready", 60s)) << serving.stderr_text();
-    EXPECT_EQ(sql_value(db, "SELECT max(version) FROM shipd_schema_migrations"), "5");
+    EXPECT_GE(std::stoi(sql_value(db, "SELECT max(version) FROM shipd_schema_migrations")), 6);
     serving.signal(SIGTERM);
     EXPECT_EQ(serving.wait(30s), 0);
 }

@@ -20,6 +20,14 @@ using testing::conninfo;
 using testing::schema_dump;
 using testing::Session;
 
+// This binary's head revision, and "1,2,...,head": the tests follow the revisions added later.
+const int kHead = static_cast<int>(embedded_revisions().size());
+std::string all_versions(int from = 1) {
+    std::string out;
+    for (int v = from; v <= kHead; ++v) out += (out.empty() ? "" : ",") + std::to_string(v);
+    return out;
+}
+
 std::string versions(const std::string& db) {
     Session s(db);
     return s.value("SELECT coalesce(string_agg(version::text, ',' ORDER BY version), '') FROM shipd_schema_migrations");
@@ -29,16 +37,16 @@ TEST(Migrator, UpDownUpGivesTheSameSchema) {
     const auto db = fresh_database();
     Migrator m(conninfo(db));
     const auto up = m.up();
-    ASSERT_EQ(up.applied.size(), 5u);
+    ASSERT_EQ(up.applied.size(), static_cast<std::size_t>(kHead));
     EXPECT_EQ(up.from_version, 0);
-    EXPECT_EQ(up.to_version, 5);
+    EXPECT_EQ(up.to_version, kHead);
     const std::string first = schema_dump(db);
     EXPECT_NE(first.find("uuid_generate_v7"), std::string::npos);
     EXPECT_NE(first.find("analytics_costs"), std::string::npos);
 
     const auto down = m.down(0);
-    ASSERT_EQ(down.reverted.size(), 5u);
-    EXPECT_EQ(down.reverted.front().version, 5);
+    ASSERT_EQ(down.reverted.size(), static_cast<std::size_t>(kHead));
+    EXPECT_EQ(down.reverted.front().version, kHead);
     EXPECT_EQ(down.to_version, 0);
     Session s(db);
     // Only the versions table is left: no other table, view, function or type in public.
@@ -49,9 +57,9 @@ TEST(Migrator, UpDownUpGivesTheSameSchema) {
                       "WHERE n.nspname = 'public'"),
               "0");
 
-    EXPECT_EQ(m.up().applied.size(), 5u);
+    EXPECT_EQ(m.up().applied.size(), static_cast<std::size_t>(kHead));
     EXPECT_EQ(testing::first_difference(first, schema_dump(db)), "");
-    EXPECT_EQ(versions(db), "1,2,3,4,5");
+    EXPECT_EQ(versions(db), all_versions());
     EXPECT_TRUE(m.up().applied.empty());  // at head: nothing to do
 }
 
@@ -61,7 +69,9 @@ TEST(Migrator, UpToAndDownStepsLandWhereAsked) {
     EXPECT_EQ(m.up(2).to_version, 2);
     EXPECT_EQ(versions(db), "1,2");
     EXPECT_EQ(m.status().current, 2);
-    EXPECT_EQ(m.status().pending, (std::vector<int>{3, 4, 5}));
+    std::vector<int> pending;
+    for (int v = 3; v <= kHead; ++v) pending.push_back(v);
+    EXPECT_EQ(m.status().pending, pending);
     EXPECT_EQ(m.up(4).to_version, 4);
     EXPECT_EQ(versions(db), "1,2,3,4");
     EXPECT_EQ(m.down(std::nullopt, 2).to_version, 2);
@@ -138,15 +148,15 @@ TEST(Migrator, TwoConcurrentMigratorsApplyEachRevisionOnce) {
         ASSERT_GE(code, 10) << "a migrator failed (exit " << code << ")";
         total_applied += code - 10;
     }
-    EXPECT_EQ(total_applied, 5);
-    EXPECT_EQ(versions(db), "1,2,3,4,5");
+    EXPECT_EQ(total_applied, kHead);
+    EXPECT_EQ(versions(db), all_versions());
 }
 
 TEST(Migrator, EditedAppliedRevisionIsDriftNamingTheFile) {
     const auto db = testing::migrated_database();
     Migrator m(conninfo(db));
     EXPECT_TRUE(m.verify().ok());
-    EXPECT_EQ(m.verify().verified, 5);
+    EXPECT_EQ(m.verify().verified, kHead);
     EXPECT_TRUE(check_ready(conninfo(db)).ok);
 
     Session(db).exec("UPDATE shipd_schema_migrations SET checksum = repeat('0', 64) WHERE version = 2");
@@ -188,7 +198,8 @@ TEST(Migrator, CheckReadySaysBehindAndTheCommand) {
     const auto ready = check_ready(conninfo(db));
     EXPECT_FALSE(ready.ok);
     EXPECT_NE(ready.message.find("at revision 3"), std::string::npos) << ready.message;
-    EXPECT_NE(ready.message.find("0004_parcel_nullable, 0005_analytics_views"), std::string::npos) << ready.message;
+    EXPECT_NE(ready.message.find("0004_parcel_nullable, 0005_analytics_views, 0006_events_latest_per_statement"),
+              std::string::npos) << ready.message;
     EXPECT_NE(ready.message.find("`shipd migrate up`"), std::string::npos) << ready.message;
     EXPECT_NE(ready.message.find("SHIPD_AUTO_MIGRATE=true"), std::string::npos) << ready.message;
     Migrator(conninfo(db)).up();
@@ -201,11 +212,11 @@ TEST(Migrator, CheckReadySaysBehindAndTheCommand) {
 
 TEST(Migrator, NewerDatabaseIsReadyWithAWarningAndRefusesToRevertUnknown) {
     const auto db = testing::migrated_database();
-    Session(db).exec("INSERT INTO shipd_schema_migrations (version, name, checksum) VALUES (6, 'future', 'x')");
+    Session(db).exec("INSERT INTO shipd_schema_migrations (version, name, checksum) VALUES (" + std::to_string(kHead + 1) + ", 'future', 'x')");
     const auto ready = check_ready(conninfo(db));
     EXPECT_TRUE(ready.ok);
     EXPECT_TRUE(ready.warning);
-    EXPECT_EQ(Migrator(conninfo(db)).status().unknown, std::vector<int>{6});
+    EXPECT_EQ(Migrator(conninfo(db)).status().unknown, std::vector<int>{kHead + 1});
     try {
         Migrator(conninfo(db)).down();
         FAIL();
