@@ -82,7 +82,9 @@ int main(int argc, char** argv) {
     // With no DATABASE_URL, database commands work on the embedded PostgreSQL, started for
     // the command's duration and stopped when shipd exits.
     std::unique_ptr<shipd::pgembed::LocalPostgres> embedded;
+    CLI::App* migrate_cmd = nullptr;
     auto database_url = [&]() -> std::string {
+        bool migrate_running = migrate_cmd != nullptr && migrate_cmd->parsed();
         if (!settings.problems.empty()) {
             print_problems(settings);
             throw CLI::RuntimeError(2);
@@ -91,6 +93,11 @@ int main(int argc, char** argv) {
         if (!embedded) {
             try {
                 embedded = shipd::app::start_embedded(settings.settings);
+                // The embedded database is shipd's own: bring it to this binary's schema, as
+                // serve does (`migrate` commands decide for themselves, so not for them).
+                if (!migrate_running) {
+                    shipd::app::prepare_schema(embedded->url(), true, shipd::config::StartupMode::kFail);
+                }
             } catch (const std::exception& e) {
                 std::fprintf(stderr, "shipd: %s\n", e.what());
                 throw CLI::RuntimeError(1);
@@ -106,7 +113,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "%s\n", line.c_str());
         }
     };
-    shipd::migrate::add_migrate_command(cli, database_url, migrate_options);
+    migrate_cmd = shipd::migrate::add_migrate_command(cli, database_url, migrate_options);
     shipd::app::add_keys_command(cli, settings.settings, database_url);
     shipd::app::add_data_commands(cli, settings.settings, database_url);
 

@@ -31,11 +31,19 @@ template <class T, class Body>
 T with_cluster(const config::Settings& settings, const std::string& url, Body body) {
     asio::io_context io;
     pg::Cluster cluster(io.get_executor(), command_cluster_settings(settings, url));
+    // The cluster is closed on every path: its background tasks would keep io.run() going.
     auto task = [&]() -> asio::awaitable<T> {
-        co_await cluster.start();
-        T out = co_await body(cluster);
+        std::exception_ptr error;
+        try {
+            co_await cluster.start();
+            T out = co_await body(cluster);
+            cluster.close();
+            co_return out;
+        } catch (...) {
+            error = std::current_exception();
+        }
         cluster.close();
-        co_return out;
+        std::rethrow_exception(error);
     };
     auto future = asio::co_spawn(io, task(), asio::use_future);
     io.run();

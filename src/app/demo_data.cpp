@@ -129,7 +129,7 @@ void load_demo_data(const config::Settings& settings, const std::string& url, st
     std::mt19937_64 rng(seed);
     auto now = Clock::now();
     ProgressBar bar("demo-data", count);
-    auto task = [&]() -> asio::awaitable<void> {
+    auto fill = [&](pg::Cluster& cluster) -> asio::awaitable<void> {
         co_await cluster.start();
         std::size_t done = 0;
         while (done < count) {
@@ -155,7 +155,17 @@ void load_demo_data(const config::Settings& settings, const std::string& url, st
             if (progress) bar.update(done);
         }
         if (progress) bar.finish();
+    };
+    auto task = [&]() -> asio::awaitable<void> {
+        std::exception_ptr error;
+        try {
+            co_await fill(cluster);
+        } catch (...) {
+            error = std::current_exception();
+        }
+        // Closed on every path: the pools' background tasks would keep io.run() going.
         cluster.close();
+        if (error) std::rethrow_exception(error);
     };
     auto future = asio::co_spawn(io, task(), asio::use_future);
     io.run();

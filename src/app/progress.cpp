@@ -24,7 +24,7 @@ void ProgressBar::update(std::size_t done) {
         return;
     }
     int tenth = total_ ? static_cast<int>(done_ * 10 / total_) : 10;
-    if (tenth != last_tenth_) {
+    if (tenth != last_tenth_ && done_ < total_) {  // 100 % is finish()'s line
         last_tenth_ = tenth;
         draw(false);
     }

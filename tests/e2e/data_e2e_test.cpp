@@ -45,6 +45,26 @@ TEST(DataE2E, DemoDataLoadsRealisticShipmentsWithProgress) {
     EXPECT_EQ(sql_value(db, "SELECT count(*) FROM shipments WHERE created_at > now()"), "0");
 }
 
+TEST(DataE2E, DemoDataOnADatabaseWithoutTheSchemaFailsFastInsteadOfHanging) {
+    TempDir dir;
+    std::string db = fresh_database();  // not migrated
+    ChildProcess demo({shipd_binary(), "demo-data", "--shipments", "10"}, {{"DATABASE_URL", database_url(db)}}, dir.path());
+    auto code = demo.wait(30s);
+    ASSERT_TRUE(code) << "demo-data hung on a database without the schema";
+    EXPECT_EQ(*code, 1);
+    EXPECT_NE(demo.stderr_text().find("shipd demo-data:"), std::string::npos) << demo.stderr_text();
+}
+
+TEST(DataE2E, DemoDataOnTheEmbeddedDatabaseMigratesItFirst) {
+    TempDir dir;
+    ChildProcess demo({shipd_binary(), "demo-data", "--shipments", "50"},
+                      {{"SHIPD_DATA_DIR", (dir.path() / "data").string()}, {"SHIPD_EMBEDDED_PG_PORT", "0"}}, dir.path());
+    auto code = demo.wait(90s);
+    ASSERT_TRUE(code);
+    EXPECT_EQ(*code, 0) << demo.stderr_text();
+    EXPECT_NE(demo.stderr_text().find("50/50"), std::string::npos) << demo.stderr_text();
+}
+
 TEST(DataE2E, ImportKeepsGoodLinesAndNamesBadOnes) {
     TempDir dir;
     std::string db = fresh_database();
