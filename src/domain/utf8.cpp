@@ -26,7 +26,7 @@ std::size_t utf8_sequence_length(std::string_view text) {
     return 0;  // continuation byte, C0/C1 (overlong), F5..FF
 }
 
-bool is_valid_utf8(std::string_view text) {
+std::size_t first_invalid_utf8(std::string_view text) {
     std::size_t i = 0;
     while (i < text.size()) {
         // ASCII runs are the common case: skip them a byte at a time without the full decode.
@@ -35,11 +35,13 @@ bool is_valid_utf8(std::string_view text) {
             continue;
         }
         const std::size_t len = utf8_sequence_length(text.substr(i));
-        if (len == 0) return false;
+        if (len == 0) return i;
         i += len;
     }
-    return true;
+    return std::string_view::npos;
 }
+
+bool is_valid_utf8(std::string_view text) { return first_invalid_utf8(text) == std::string_view::npos; }
 
 std::size_t utf8_length(std::string_view text) {
     std::size_t count = 0;

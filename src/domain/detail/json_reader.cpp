@@ -11,20 +11,6 @@ namespace shipd::domain::detail {
 
 namespace {
 
-std::size_t first_invalid_utf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        if (static_cast<unsigned char>(text[i]) < 0x80) {
-            ++i;
-            continue;
-        }
-        const std::size_t len = utf8_sequence_length(text.substr(i));
-        if (len == 0) return i;
-        i += len;
-    }
-    return std::string_view::npos;
-}
-
 bool is_blank(std::string_view text) {
     for (char c : text) {
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
