@@ -13,7 +13,7 @@
 #include "domain/parse.hpp"
 #include "domain/query.hpp"
 #include "domain/timestamp.hpp"
-#include "domain/utf8.hpp"
+#include "text/utf8.hpp"
 #include "domain/validate.hpp"
 #include "domain/webhook_event.hpp"
 
@@ -48,7 +48,7 @@ void check_failure_shape(const Parsed<T>& parsed, const char* what) {
 }
 
 void check_string_round_trip(const std::string& text, const char* what) {
-    if (!is_valid_utf8(text)) fail(what, "parsed text is not UTF-8");
+    if (!shipd::text::is_valid_utf8(text)) fail(what, "parsed text is not UTF-8");
     std::string out;
     write_string(out, text);
     auto back = must_reparse(out, what);
@@ -126,7 +126,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (parse_rfc3339(*utc) != utc) fail("parse_rfc3339 not idempotent", *utc);
     }
     if (auto decoded = percent_decode(input)) {
-        if (!is_valid_utf8(*decoded)) fail("percent_decode", input);
+        if (!shipd::text::is_valid_utf8(*decoded)) fail("percent_decode", input);
     }
 
     // The escaper makes valid JSON of any bytes, and keeps valid UTF-8 as it is.
@@ -134,7 +134,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::string out;
         write_string(out, input);
         auto back = must_reparse(out, "write_string");
-        if (is_valid_utf8(input) && std::string_view(back.get_string()) != input) {
+        if (shipd::text::is_valid_utf8(input) && std::string_view(back.get_string()) != input) {
             fail("write_string changed valid UTF-8", input);
         }
     }

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "http/errors.hpp"
+#include "text/json_escape.hpp"
 #include "pg/cluster.hpp"
 
 namespace shipd::api {
@@ -17,7 +18,7 @@ constexpr auto kProbeTimeout = std::chrono::seconds(2);
 
 void write_pool(std::string& out, const pg::PoolStats& s) {
     out += "{\"name\":\"";
-    http::append_json_escaped(out, s.name);
+    text::append_json_escaped(out, s.name);
     out += "\",\"size\":" + std::to_string(s.size) + ",\"idle\":" + std::to_string(s.idle) +
            ",\"in_use\":" + std::to_string(s.in_use) + ",\"waiting\":" + std::to_string(s.waiting) +
            ",\"max\":" + std::to_string(s.max) + ",\"database_down\":" + (s.database_down ? "true" : "false") +
@@ -70,7 +71,7 @@ void add_health_routes(http::Router& router, Services& services) {
         body += latency;
         if (!reachable) {
             body += ",\"error\":\"";
-            http::append_json_escaped(body, error);
+            text::append_json_escaped(body, error);
             body += '"';
         }
         body += "},\"schema\":{\"revision\":" + std::to_string(services.schema.current) +

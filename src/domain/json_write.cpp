@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "domain/utf8.hpp"
+#include "text/utf8.hpp"
 
 namespace shipd::domain {
 
@@ -14,8 +14,6 @@ constexpr char kHex[] = "0123456789abcdef";
 
 // Bytes that need attention: control characters, '"', '\\' and anything non-ASCII (checked
 // as UTF-8). Everything else is copied in runs.
-bool is_plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
-
 void key(std::string& out, std::string_view name) {
     // Keys are compile-time ASCII names: no escaping needed.
     out += '"';
@@ -68,44 +66,6 @@ void write_track_result(std::string& out, const TrackResult& result) {
 }
 
 }  // namespace
-
-void append_json_escaped(std::string& out, std::string_view text) {
-    std::size_t i = 0;
-    const std::size_t n = text.size();
-    while (i < n) {
-        std::size_t run = i;
-        while (run < n && is_plain(static_cast<unsigned char>(text[run]))) ++run;
-        out.append(text.data() + i, run - i);
-        i = run;
-        if (i >= n) break;
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x80) {
-            const std::size_t len = utf8_sequence_length(text.substr(i));
-            if (len == 0) {
-                out += "\\ufffd";
-                ++i;
-            } else {
-                out.append(text.data() + i, len);
-                i += len;
-            }
-            continue;
-        }
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default:
-                out += "\\u00";
-                out += kHex[c >> 4];
-                out += kHex[c & 15];
-        }
-        ++i;
-    }
-}
 
 void write_string(std::string& out, std::string_view text) {
     out += '"';

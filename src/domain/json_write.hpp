@@ -7,13 +7,12 @@
 #include <string_view>
 
 #include "domain/types.hpp"
+#include "text/json_escape.hpp"
 
 namespace shipd::domain {
 
-/// Appends `text` escaped for a JSON string body (no quotes): `"` and `\` escaped, control
-/// characters as \n, \t, ... or \u00XX, valid UTF-8 passed through byte for byte, and each
-/// byte of an invalid UTF-8 sequence replaced by \ufffd so the output is always valid JSON.
-void append_json_escaped(std::string& out, std::string_view text);
+/// Escaping lives in text/ (http/ and log/ use it too).
+using text::append_json_escaped;
 
 /// Appends `"text"` (quoted and escaped).
 void write_string(std::string& out, std::string_view text);

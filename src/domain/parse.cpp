@@ -3,7 +3,7 @@
 
 #include "domain/detail/json_reader.hpp"
 #include "domain/timestamp.hpp"
-#include "domain/utf8.hpp"
+#include "text/utf8.hpp"
 #include "domain/validate.hpp"
 
 namespace shipd::domain {
@@ -264,7 +264,7 @@ Parsed<std::vector<std::string>> parse_batch_track(std::string_view body) {
             problems.invalid(path, "must not be empty");
         } else if (has_control_chars(code)) {
             problems.invalid(path, "must not contain control characters");
-        } else if (utf8_length(code) > limits::kTrackingCode) {
+        } else if (shipd::text::utf8_length(code) > limits::kTrackingCode) {
             problems.invalid(path, "must be at most " + std::to_string(limits::kTrackingCode) +
                                        " characters");
         } else {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "domain/timestamp.hpp"
-#include "domain/utf8.hpp"
+#include "text/utf8.hpp"
 #include "domain/validate.hpp"
 
 namespace shipd::domain {
@@ -51,7 +51,7 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_as_sp
             out += c;
         }
     }
-    if (!is_valid_utf8(out)) return std::nullopt;
+    if (!shipd::text::is_valid_utf8(out)) return std::nullopt;
     return out;
 }
 
@@ -131,7 +131,7 @@ Parsed<ListQuery> parse_list_query(std::string_view query) {
                 const std::size_t max = index == 4   ? limits::kCarrier
                                         : index == 5 ? limits::kTrackingCode
                                                      : limits::kReference;
-                if (utf8_length(v) > max) {
+                if (shipd::text::utf8_length(v) > max) {
                     bad(*name, "must be at most " + std::to_string(max) + " characters");
                 } else {
                     (index == 4 ? q.carrier : index == 5 ? q.tracking_code : q.reference) = *value;

@@ -3,7 +3,7 @@
 
 #include "domain/detail/json_reader.hpp"
 #include "domain/timestamp.hpp"
-#include "domain/utf8.hpp"
+#include "text/utf8.hpp"
 #include "domain/validate.hpp"
 
 namespace shipd::domain {
@@ -19,7 +19,7 @@ std::optional<std::string> lenient_string(const json::object& obj, std::string_v
     const json::value* v = obj.if_contains(key);
     if (v == nullptr || !v->is_string()) return std::nullopt;
     const std::string_view text = v->get_string();
-    if (text.empty() || has_control_chars(text, free_text) || utf8_length(text) > max_chars) {
+    if (text.empty() || has_control_chars(text, free_text) || shipd::text::utf8_length(text) > max_chars) {
         return std::nullopt;
     }
     return std::string(text);

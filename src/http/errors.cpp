@@ -1,30 +1,11 @@
 // The one JSON error shape of API.md.
 #include "http/errors.hpp"
 
+#include "text/json_escape.hpp"
+
 #include <boost/beast/http/field.hpp>
 
 namespace shipd::http {
-
-void append_json_escaped(std::string& out, std::string_view text) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (unsigned char c : text) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out += kHex[c >> 4];
-                    out += kHex[c & 15];
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-}
 
 Response json_response(Status status, std::string body) {
     Response res{status, 11};
@@ -38,24 +19,24 @@ Response error_response(Status status, std::string_view code, std::string_view m
                         std::string_view request_id, const std::vector<FieldError>& errors,
                         int retry_after_s) {
     std::string body = "{\"error\":{\"code\":\"";
-    append_json_escaped(body, code);
+    text::append_json_escaped(body, code);
     body += "\",\"message\":\"";
-    append_json_escaped(body, message);
+    text::append_json_escaped(body, message);
     body += '"';
     if (!errors.empty()) {
         body += ",\"errors\":[";
         for (size_t i = 0; i < errors.size(); ++i) {
             if (i) body += ',';
             body += "{\"field\":\"";
-            append_json_escaped(body, errors[i].field);
+            text::append_json_escaped(body, errors[i].field);
             body += "\",\"message\":\"";
-            append_json_escaped(body, errors[i].message);
+            text::append_json_escaped(body, errors[i].message);
             body += "\"}";
         }
         body += ']';
     }
     body += "},\"request_id\":\"";
-    append_json_escaped(body, request_id);
+    text::append_json_escaped(body, request_id);
     body += "\"}";
     Response res = json_response(status, std::move(body));
     if (retry_after_s > 0) res.set(bhttp::field::retry_after, std::to_string(retry_after_s));

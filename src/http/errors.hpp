@@ -24,7 +24,5 @@ Response error_response(Status status, std::string_view code, std::string_view m
 /// A 200/201 JSON response with `body` as given.
 Response json_response(Status status, std::string body);
 
-/// Escapes text for a JSON string body (no surrounding quotes).
-void append_json_escaped(std::string& out, std::string_view text);
 
 }  // namespace shipd::http

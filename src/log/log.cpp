@@ -9,32 +9,9 @@
 #include <ctime>
 
 #include "config/dsn.hpp"
+#include "text/json_escape.hpp"
 
 namespace shipd::log {
-
-std::string json_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 8);
-    for (unsigned char c : text) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    static constexpr char kHex[] = "0123456789abcdef";
-                    out += "\\u00";
-                    out += kHex[c >> 4];
-                    out += kHex[c & 15];
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out;
-}
 
 namespace {
 
@@ -67,7 +44,7 @@ public:
                    "\"," + text.substr(1) + "}\n";
         } else if (format_ == config::LogFormat::kJson) {
             line = "{\"ts\":\"" + utc_timestamp(msg.time) + "\",\"level\":\"" +
-                   std::string(level.data(), level.size()) + "\",\"msg\":\"" + json_escape(text) + "\"}\n";
+                   std::string(level.data(), level.size()) + "\",\"msg\":\"" + shipd::text::json_escape(text) + "\"}\n";
         } else {
             line = utc_timestamp(msg.time) + " " + std::string(level.data(), level.size()) + " " + text + "\n";
         }
@@ -86,10 +63,10 @@ void access(const AccessRecord& r) {
     if (!spdlog::should_log(spdlog::level::info)) return;
     if (g_format == config::LogFormat::kJson) {
         std::string f(1, kFieldsMarker);
-        f += "\"msg\":\"access\",\"method\":\"" + json_escape(r.method) + "\",\"path\":\"" + json_escape(r.path) +
-             "\",\"route\":\"" + json_escape(r.route) + "\",\"status\":" + std::to_string(r.status) +
+        f += "\"msg\":\"access\",\"method\":\"" + shipd::text::json_escape(r.method) + "\",\"path\":\"" + shipd::text::json_escape(r.path) +
+             "\",\"route\":\"" + shipd::text::json_escape(r.route) + "\",\"status\":" + std::to_string(r.status) +
              ",\"duration_ms\":" + fmt::format("{:.3f}", r.duration_ms) + ",\"request_id\":\"" +
-             json_escape(r.request_id) + "\",\"key_id\":\"" + json_escape(r.principal) + "\"";
+             shipd::text::json_escape(r.request_id) + "\",\"key_id\":\"" + shipd::text::json_escape(r.principal) + "\"";
         spdlog::info("{}", f);
         return;
     }

@@ -27,7 +27,5 @@ struct AccessRecord {
 /// SHIPD_LOG_FORMAT=json.
 void access(const AccessRecord& record);
 
-/// Escapes `text` for use inside a JSON string (no surrounding quotes).
-std::string json_escape(std::string_view text);
 
 }  // namespace shipd::log

@@ -4,7 +4,7 @@
 #include <boost/json/parser.hpp>
 #include <cmath>
 
-#include "domain/utf8.hpp"
+#include "text/utf8.hpp"
 #include "domain/validate.hpp"
 
 namespace shipd::domain::detail {
@@ -29,7 +29,7 @@ const json::value* member(const json::object& obj, std::string_view key) {
 std::optional<std::string> parse_json(std::string_view body, json::monotonic_resource& resource,
                                       json::value& out) {
     if (is_blank(body)) return "body is empty; a JSON object is expected";
-    if (const auto bad = first_invalid_utf8(body); bad != std::string_view::npos) {
+    if (const auto bad = shipd::text::first_invalid_utf8(body); bad != std::string_view::npos) {
         return "body is not valid UTF-8 (at byte " + std::to_string(bad) + ")";
     }
     json::parse_options options;
@@ -100,7 +100,7 @@ std::optional<std::string> read_string(const json::object& obj, std::string_view
         problems.invalid(path, "must not contain control characters");
         return std::nullopt;
     }
-    if (utf8_length(text) > rule.max_chars) {
+    if (shipd::text::utf8_length(text) > rule.max_chars) {
         problems.invalid(path, "must be at most " + std::to_string(rule.max_chars) + " characters");
         return std::nullopt;
     }

@@ -1,6 +1,6 @@
 // Field rules, RFC 3339 times and UTF-8 checks.
 #include "domain/timestamp.hpp"
-#include "domain/utf8.hpp"
+#include "text/utf8.hpp"
 #include "domain/validate.hpp"
 
 #include <gtest/gtest.h>
@@ -59,14 +59,14 @@ TEST(Validate, ControlChars) {
 }
 
 TEST(Utf8, Checks) {
-    EXPECT_TRUE(is_valid_utf8("ascii é € 😀"));
-    EXPECT_FALSE(is_valid_utf8("\x80"));
-    EXPECT_FALSE(is_valid_utf8("\xc3"));
-    EXPECT_FALSE(is_valid_utf8("\xe0\x80\x80"));  // overlong
-    EXPECT_FALSE(is_valid_utf8("\xed\xbf\xbf"));  // surrogate
-    EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // > U+10FFFF
-    EXPECT_TRUE(is_valid_utf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF
-    EXPECT_EQ(utf8_length("a é € 😀"), 7u);
+    EXPECT_TRUE(shipd::text::is_valid_utf8("ascii é € 😀"));
+    EXPECT_FALSE(shipd::text::is_valid_utf8("\x80"));
+    EXPECT_FALSE(shipd::text::is_valid_utf8("\xc3"));
+    EXPECT_FALSE(shipd::text::is_valid_utf8("\xe0\x80\x80"));  // overlong
+    EXPECT_FALSE(shipd::text::is_valid_utf8("\xed\xbf\xbf"));  // surrogate
+    EXPECT_FALSE(shipd::text::is_valid_utf8("\xf4\x90\x80\x80"));  // > U+10FFFF
+    EXPECT_TRUE(shipd::text::is_valid_utf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF
+    EXPECT_EQ(shipd::text::utf8_length("a é € 😀"), 7u);
 }
 
 TEST(Rfc3339, NormalisesToUtc) {

@@ -112,6 +112,17 @@ TEST_F(ServerTest, UnknownRouteIs404AndWrongMethodIs405WithAllow) {
     EXPECT_NE(na->body.find("METHOD_NOT_ALLOWED"), std::string::npos);
 }
 
+TEST_F(ServerTest, BytesThatAreNotUtf8InThePathStillGiveValidJson) {
+    start();
+    RawConnection c(port_);
+    c.send(std::string("GET /nope\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto r = c.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404);
+    EXPECT_EQ(r->body.find('\xff'), std::string::npos) << "raw invalid UTF-8 in a JSON body";
+    EXPECT_NE(r->body.find("/nope\\ufffd\\ufffd"), std::string::npos) << r->body;
+}
+
 TEST_F(ServerTest, BodyOverTheLimitIs413ByLengthAndByChunks) {
     ServerSettings s;
     s.body_limit = 1024;

@@ -1,7 +1,7 @@
-// UTF-8 checks shared by the parsers and the JSON writers.
-#include "domain/utf8.hpp"
+// UTF-8 checks shared by the request parsers and every JSON writer (domain, http, log).
+#include "text/utf8.hpp"
 
-namespace shipd::domain {
+namespace shipd::text {
 
 std::size_t utf8_sequence_length(std::string_view text) {
     if (text.empty()) return 0;
@@ -51,4 +51,4 @@ std::size_t utf8_length(std::string_view text) {
     return count;
 }
 
-}  // namespace shipd::domain
+}  // namespace shipd::text
