@@ -3,7 +3,6 @@
 // synchronous libpq, 100 point lookups pipelined vs sequential.
 #include <benchmark/benchmark.h>
 #include <libpq-fe.h>
-#include <sys/stat.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -14,7 +13,7 @@
 #include <memory>
 
 #include "pg/pool.hpp"
-#include "pgembed/local_postgres.hpp"
+#include "bench_support.hpp"
 
 namespace {
 
@@ -25,30 +24,14 @@ using namespace std::chrono_literals;
 constexpr int kRows = 10'000;
 constexpr const char* kPointQuery = "SELECT id, name, created_at FROM items WHERE id = $1";
 
-struct Server {
-    std::filesystem::path dir;
-    std::unique_ptr<shipd::pgembed::LocalPostgres> pg;
-    Server() {
-        char tmpl[] = "/tmp/shipd-bench-XXXXXX";
-        dir = mkdtemp(tmpl);
-        chmod(dir.c_str(), 0711);  // the server may run as the postgres user
-        shipd::pgembed::LocalPostgresOptions o;
-        o.data_dir = dir / "data";
-        o.preferred_port = 0;
-        o.durable = false;
-        pg = std::make_unique<shipd::pgembed::LocalPostgres>(o);
-        pg->start();
+struct Server : shipd::bench::BenchPostgres {
+    Server() : BenchPostgres("shipd-bench") {
         std::unique_ptr<PGconn, decltype(&PQfinish)> c(PQconnectdb(pg->conninfo().c_str()), &PQfinish);
         PQclear(PQexec(c.get(),
                        "CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, name text, "
                        "created_at timestamptz DEFAULT now());"
                        "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 10000) g "
                        "ON CONFLICT DO NOTHING; ANALYZE items;"));
-    }
-    ~Server() {
-        pg.reset();
-        std::error_code ec;
-        std::filesystem::remove_all(dir, ec);
     }
 };
 
@@ -63,17 +46,7 @@ pg::ConnectionSettings connection_settings() {
     return s;
 }
 
-// Runs `task` to completion (the pool's janitor keeps the io_context from running dry).
-void run(asio::io_context& io, asio::awaitable<void> task) {
-    bool done = false;
-    std::exception_ptr error;
-    asio::co_spawn(io, std::move(task), [&](std::exception_ptr e) {
-        error = e;
-        done = true;
-    });
-    while (!done) io.run_one();
-    if (error) std::rethrow_exception(error);
-}
+using shipd::bench::run;
 
 std::shared_ptr<pg::Pool> make_pool(asio::io_context& io, std::size_t size) {
     pg::PoolSettings ps;

@@ -2,7 +2,6 @@
 // insert_shipments_batch (1000 a batch), get_shipment, batch_track of 100 codes, and the
 // rates jsonb decode alone.
 #include <benchmark/benchmark.h>
-#include <sys/stat.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -11,7 +10,7 @@
 
 #include "migrate/migrator.hpp"
 #include "pg/pool.hpp"
-#include "pgembed/local_postgres.hpp"
+#include "bench_support.hpp"
 #include "store/detail/codec.hpp"
 #include "store/events_store.hpp"
 #include "store/import_store.hpp"
@@ -24,26 +23,8 @@ namespace pg = shipd::pg;
 namespace store = shipd::store;
 namespace domain = shipd::domain;
 
-struct Server {
-    std::filesystem::path dir;
-    std::unique_ptr<shipd::pgembed::LocalPostgres> pg;
-    Server() {
-        char tmpl[] = "/tmp/shipd-store-bench-XXXXXX";
-        dir = mkdtemp(tmpl);
-        chmod(dir.c_str(), 0711);  // the server may run as the postgres user
-        shipd::pgembed::LocalPostgresOptions o;
-        o.data_dir = dir / "data";
-        o.preferred_port = 0;
-        o.durable = false;
-        pg = std::make_unique<shipd::pgembed::LocalPostgres>(o);
-        pg->start();
-        shipd::migrate::Migrator(pg->url()).up();
-    }
-    ~Server() {
-        pg.reset();
-        std::error_code ec;
-        std::filesystem::remove_all(dir, ec);
-    }
+struct Server : shipd::bench::BenchPostgres {
+    Server() : BenchPostgres("shipd-store-bench") { shipd::migrate::Migrator(pg->url()).up(); }
 };
 
 Server& server() {
@@ -51,16 +32,7 @@ Server& server() {
     return s;
 }
 
-void run(asio::io_context& io, asio::awaitable<void> task) {
-    bool done = false;
-    std::exception_ptr error;
-    asio::co_spawn(io, std::move(task), [&](std::exception_ptr e) {
-        error = e;
-        done = true;
-    });
-    while (!done) io.run_one();
-    if (error) std::rethrow_exception(error);
-}
+using shipd::bench::run;
 
 std::shared_ptr<pg::Pool> make_pool(asio::io_context& io) {
     pg::ConnectionSettings cs;

@@ -11,4 +11,8 @@ function(shipd_test name label)
     list(APPEND env "SHIPD_BINARY=$<TARGET_FILE:shipd>")
   endif()
   set_tests_properties(${name} PROPERTIES LABELS ${label} TIMEOUT 600 ENVIRONMENT "${env}")
+  # An e2e test runs the shipd binary: build it first.
+  if(label STREQUAL "e2e" AND TARGET shipd)
+    add_dependencies(${name} shipd)
+  endif()
 endfunction()

@@ -16,15 +16,9 @@ namespace {
 using namespace std::chrono_literals;
 namespace json = boost::json;
 
-ShipdServer& server() {
-    static ShipdServer s;
-    return s;
-}
-
-Api api() { return Api(server()); }
 
 std::size_t shipments_with_reference(const std::string& ref) {
-    auto r = api().get("/v1/shipments?page_size=100&reference=" + url_encode(ref));
+    auto r = default_api().get("/v1/shipments?page_size=100&reference=" + url_encode(ref));
     EXPECT_EQ(r.status, 200) << r.body;
     auto v = json_of(r);
     const auto* list = at(v, "shipments");
@@ -38,35 +32,35 @@ void expect_unauthorized(const HttpResponse& r) {
 }
 
 TEST(ApiAuth, MissingKeyIs401) {
-    expect_unauthorized(api().anonymous("GET", "/v1/shipments"));
-    expect_unauthorized(api().anonymous("GET", "/v1/shipments/01939b6e-0000-7000-8000-000000000000"));
-    expect_unauthorized(api().anonymous("POST", "/v1/shipments", shipment_body(unique("anon")),
+    expect_unauthorized(default_api().anonymous("GET", "/v1/shipments"));
+    expect_unauthorized(default_api().anonymous("GET", "/v1/shipments/01939b6e-0000-7000-8000-000000000000"));
+    expect_unauthorized(default_api().anonymous("POST", "/v1/shipments", shipment_body(unique("anon")),
                                         "Content-Type: application/json\r\n"));
-    expect_unauthorized(api().anonymous("POST", "/v1/shipments/batch-track", R"({"tracking_codes":["x"]})",
+    expect_unauthorized(default_api().anonymous("POST", "/v1/shipments/batch-track", R"({"tracking_codes":["x"]})",
                                         "Content-Type: application/json\r\n"));
-    expect_unauthorized(api().anonymous("POST", "/v1/imports/shipments", "", "Content-Type: application/x-ndjson\r\n"));
-    expect_unauthorized(api().anonymous("GET", "/v1/shipments", {}, "Authorization: Bearer \r\n"));
-    expect_unauthorized(api().anonymous("GET", "/v1/shipments", {}, "Authorization: Token abc\r\n"));
+    expect_unauthorized(default_api().anonymous("POST", "/v1/imports/shipments", "", "Content-Type: application/x-ndjson\r\n"));
+    expect_unauthorized(default_api().anonymous("GET", "/v1/shipments", {}, "Authorization: Bearer \r\n"));
+    expect_unauthorized(default_api().anonymous("GET", "/v1/shipments", {}, "Authorization: Token abc\r\n"));
 }
 
 TEST(ApiAuth, WrongKeyIs401) {
-    expect_unauthorized(Api(server().port(), "shipd_thisIsNotAKeyAtAll000000000000000000").get("/v1/shipments"));
-    expect_unauthorized(Api(server().port(), server().key() + "x").get("/v1/shipments"));
-    expect_unauthorized(api().anonymous("GET", "/v1/shipments", {},
+    expect_unauthorized(Api(default_server().port(), "shipd_thisIsNotAKeyAtAll000000000000000000").get("/v1/shipments"));
+    expect_unauthorized(Api(default_server().port(), default_server().key() + "x").get("/v1/shipments"));
+    expect_unauthorized(default_api().anonymous("GET", "/v1/shipments", {},
                                         "Authorization: Basic " + base64("shipd_wrong:") + "\r\n"));
-    expect_unauthorized(api().anonymous("GET", "/v1/shipments", {}, "Authorization: Basic !!!notbase64\r\n"));
+    expect_unauthorized(default_api().anonymous("GET", "/v1/shipments", {}, "Authorization: Basic !!!notbase64\r\n"));
     // The health routes need no key.
-    EXPECT_EQ(api().anonymous("GET", "/health/live").status, 200);
+    EXPECT_EQ(default_api().anonymous("GET", "/health/live").status, 200);
 }
 
 TEST(ApiAuth, BearerAndBasicAreBothAccepted) {
-    const std::string& key = server().key();
-    EXPECT_EQ(api().anonymous("GET", "/v1/shipments", {}, "Authorization: Bearer " + key + "\r\n").status, 200);
-    EXPECT_EQ(api().anonymous("GET", "/v1/shipments", {}, "Authorization: bearer " + key + "\r\n").status, 200);
+    const std::string& key = default_server().key();
+    EXPECT_EQ(default_api().anonymous("GET", "/v1/shipments", {}, "Authorization: Bearer " + key + "\r\n").status, 200);
+    EXPECT_EQ(default_api().anonymous("GET", "/v1/shipments", {}, "Authorization: bearer " + key + "\r\n").status, 200);
     // EasyPost's clients: the key as user name, an empty password.
-    auto basic = api().anonymous("GET", "/v1/shipments", {}, "Authorization: Basic " + base64(key + ":") + "\r\n");
+    auto basic = default_api().anonymous("GET", "/v1/shipments", {}, "Authorization: Basic " + base64(key + ":") + "\r\n");
     EXPECT_EQ(basic.status, 200) << basic.body;
-    auto create = api().anonymous("POST", "/v1/shipments", shipment_body(unique("basic")),
+    auto create = default_api().anonymous("POST", "/v1/shipments", shipment_body(unique("basic")),
                                   "Authorization: Basic " + base64(key + ":") + "\r\nContent-Type: application/json\r\n");
     EXPECT_EQ(create.status, 201) << create.body;
 }
@@ -74,11 +68,11 @@ TEST(ApiAuth, BearerAndBasicAreBothAccepted) {
 // Keys made by `shipd keys create` (with and without --admin) authenticate, stored as SHA-256.
 TEST(ApiAuth, KeysMadeByTheCliAuthenticate) {
     for (bool admin : {false, true}) {
-        std::string key = server().create_key_with_cli(unique("cli"), admin);
+        std::string key = default_server().create_key_with_cli(unique("cli"), admin);
         ASSERT_TRUE(key.starts_with("shipd_")) << key;
-        auto r = Api(server().port(), key).get("/v1/shipments?page_size=1");
+        auto r = Api(default_server().port(), key).get("/v1/shipments?page_size=1");
         EXPECT_EQ(r.status, 200) << "shipd keys create" << (admin ? " --admin" : "") << " printed " << key << ": " << r.body;
-        auto stored = server().exec_sql("SELECT key_hash = sha256(convert_to('" + key + "', 'UTF8')) FROM api_keys WHERE key_prefix = '" +
+        auto stored = default_server().exec_sql("SELECT key_hash = sha256(convert_to('" + key + "', 'UTF8')) FROM api_keys WHERE key_prefix = '" +
                                         key.substr(0, 12) + "'");
         ASSERT_EQ(stored.size(), 1u);
         EXPECT_EQ(stored[0], "t") << "the stored hash is not SHA-256 of the printed key";
@@ -86,22 +80,22 @@ TEST(ApiAuth, KeysMadeByTheCliAuthenticate) {
 }
 
 TEST(ApiAuth, KeysCliListsAndRevokes) {
-    std::string key = server().create_key("listed");
+    std::string key = default_server().create_key("listed");
     std::string out;
-    ASSERT_EQ(server().run_cli({"keys", "list"}, &out), 0);
+    ASSERT_EQ(default_server().run_cli({"keys", "list"}, &out), 0);
     EXPECT_NE(out.find(key.substr(0, 12)), std::string::npos) << out;
     EXPECT_EQ(out.find(key), std::string::npos) << "keys list shows the whole key";
-    EXPECT_EQ(server().run_cli({"keys", "revoke", "shipd_nosuch"}), 1);
+    EXPECT_EQ(default_server().run_cli({"keys", "revoke", "shipd_nosuch"}), 1);
 }
 
 TEST(ApiAuth, RevokedKeyIsRefusedWithinTheCacheTtl) {
-    std::string key = server().create_key("to-revoke");
+    std::string key = default_server().create_key("to-revoke");
     ASSERT_FALSE(key.empty());
-    Api revoked(server().port(), key);
+    Api revoked(default_server().port(), key);
     // Used first, so it sits in the server's key cache when revoked.
     for (int i = 0; i < 4; ++i) ASSERT_EQ(revoked.get("/v1/shipments?page_size=1").status, 200);
     auto t0 = std::chrono::steady_clock::now();
-    ASSERT_TRUE(server().revoke_key(key.substr(0, 12)));
+    ASSERT_TRUE(default_server().revoke_key(key.substr(0, 12)));
     // The cache TTL is 10 s: refused within it (plus slack for a loaded machine), on every
     // event loop, and for good.
     int refused_in_a_row = 0;
@@ -120,18 +114,18 @@ TEST(ApiAuth, RevokedKeyIsRefusedWithinTheCacheTtl) {
                                    << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0).count()
                                    << " s";
     // The other keys are untouched.
-    EXPECT_EQ(api().get("/v1/shipments?page_size=1").status, 200);
+    EXPECT_EQ(default_api().get("/v1/shipments?page_size=1").status, 200);
 }
 
 TEST(ApiAuth, NonAdminKeyOnAdminRoutesIs403) {
-    std::string admin = server().create_key("admin", true);
-    auto ok = Api(server().port(), admin).get("/v1/admin/db/connections");
+    std::string admin = default_server().create_key("admin", true);
+    auto ok = Api(default_server().port(), admin).get("/v1/admin/db/connections");
     ASSERT_EQ(ok.status, 200) << ok.body;
     auto report = json_of(ok);
     EXPECT_GE(at(report, "connections")->as_int64(), 1);
     EXPECT_GE(at(report, "max_connections")->as_int64(), 1);
     EXPECT_NE(ok.body.find("/primary\""), std::string::npos) << "shipd's own pool is not among the connections: " << ok.body;
-    auto r = api().get("/v1/admin/db/connections");
+    auto r = default_api().get("/v1/admin/db/connections");
     EXPECT_EQ(r.status, 403) << r.body;
     EXPECT_EQ(str_at(json_of(r), "error.code"), "FORBIDDEN");
 }
@@ -168,10 +162,10 @@ TEST(ApiAuth, PastTheRateLimitIs429WithRetryAfter) {
 TEST(ApiIdempotency, CreateRetryReturnsTheFirstResponse) {
     std::string ref = unique("idem-create");
     std::string key = "Idempotency-Key: " + unique("k") + "\r\n";
-    auto first = api().post("/v1/shipments", shipment_body(ref), key);
+    auto first = default_api().post("/v1/shipments", shipment_body(ref), key);
     ASSERT_EQ(first.status, 201) << first.body;
     EXPECT_TRUE(first.header("idempotent-replayed").empty());
-    auto retry = api().post("/v1/shipments", shipment_body(ref), key);
+    auto retry = default_api().post("/v1/shipments", shipment_body(ref), key);
     ASSERT_EQ(retry.status, 201) << retry.body;
     EXPECT_EQ(retry.header("idempotent-replayed"), "true");
     EXPECT_EQ(str_at(json_of(retry), "id"), str_at(json_of(first), "id"));
@@ -179,21 +173,21 @@ TEST(ApiIdempotency, CreateRetryReturnsTheFirstResponse) {
     EXPECT_EQ(shipments_with_reference(ref), 1u);
 
     // Another body under the same key: 409 IDEMPOTENCY_KEY_REUSED, nothing made.
-    auto reused = api().post("/v1/shipments", shipment_body(ref, 99), key);
+    auto reused = default_api().post("/v1/shipments", shipment_body(ref, 99), key);
     EXPECT_EQ(reused.status, 409) << reused.body;
     EXPECT_EQ(str_at(json_of(reused), "error.code"), "IDEMPOTENCY_KEY_REUSED") << reused.body;
     EXPECT_EQ(shipments_with_reference(ref), 1u);
 
     // Without the key, the same body is a new shipment.
-    EXPECT_EQ(api().post("/v1/shipments", shipment_body(ref)).status, 201);
+    EXPECT_EQ(default_api().post("/v1/shipments", shipment_body(ref)).status, 201);
     EXPECT_EQ(shipments_with_reference(ref), 2u);
 }
 
 TEST(ApiIdempotency, KeysAreScopedToTheApiKey) {
     std::string ref = unique("idem-scope");
     std::string key = "Idempotency-Key: " + unique("k") + "\r\n";
-    Api other(server().port(), server().create_key("other-client"));
-    auto a = api().post("/v1/shipments", shipment_body(ref), key);
+    Api other(default_server().port(), default_server().create_key("other-client"));
+    auto a = default_api().post("/v1/shipments", shipment_body(ref), key);
     auto b = other.post("/v1/shipments", shipment_body(ref, 40), key);
     ASSERT_EQ(a.status, 201) << a.body;
     ASSERT_EQ(b.status, 201) << b.body;
@@ -202,45 +196,45 @@ TEST(ApiIdempotency, KeysAreScopedToTheApiKey) {
 }
 
 TEST(ApiIdempotency, BuyRetryReturnsTheFirstPurchase) {
-    auto created = api().post("/v1/shipments", shipment_body(unique("idem-buy")));
+    auto created = default_api().post("/v1/shipments", shipment_body(unique("idem-buy")));
     ASSERT_EQ(created.status, 201);
     std::string id = str_at(json_of(created), "id");
     std::string key = "Idempotency-Key: " + unique("k") + "\r\n";
     std::string body = R"({"carrier":"UPS","service":"2ndDayAir"})";
-    auto first = api().post("/v1/shipments/" + id + "/buy", body, key);
+    auto first = default_api().post("/v1/shipments/" + id + "/buy", body, key);
     ASSERT_EQ(first.status, 200) << first.body;
-    auto retry = api().post("/v1/shipments/" + id + "/buy", body, key);
+    auto retry = default_api().post("/v1/shipments/" + id + "/buy", body, key);
     EXPECT_EQ(retry.status, 200) << retry.body;
     EXPECT_EQ(retry.header("idempotent-replayed"), "true");
     EXPECT_EQ(str_at(json_of(retry), "id"), id);
     EXPECT_EQ(str_at(json_of(retry), "tracking_code"), str_at(json_of(first), "tracking_code"));
     EXPECT_EQ(retry.body, first.body);
     // Only one purchase event.
-    auto events = json_of(api().get("/v1/shipments/" + id + "/events"));
+    auto events = json_of(default_api().get("/v1/shipments/" + id + "/events"));
     EXPECT_EQ(at(events, "events")->as_array().size(), 1u);
     // Another body under the key: reused; without a key: already purchased.
-    auto reused = api().post("/v1/shipments/" + id + "/buy", R"({"carrier":"UPS","service":"Ground"})", key);
+    auto reused = default_api().post("/v1/shipments/" + id + "/buy", R"({"carrier":"UPS","service":"Ground"})", key);
     EXPECT_EQ(reused.status, 409);
     EXPECT_EQ(str_at(json_of(reused), "error.code"), "IDEMPOTENCY_KEY_REUSED");
-    auto again = api().post("/v1/shipments/" + id + "/buy", body);
+    auto again = default_api().post("/v1/shipments/" + id + "/buy", body);
     EXPECT_EQ(again.status, 409);
     EXPECT_EQ(str_at(json_of(again), "error.code"), "CONFLICT");
 }
 
 TEST(ApiIdempotency, ARefusalIsReplayedToo) {
-    auto created = api().post("/v1/shipments", shipment_body(unique("idem-422")));
+    auto created = default_api().post("/v1/shipments", shipment_body(unique("idem-422")));
     std::string id = str_at(json_of(created), "id");
     std::string key = "Idempotency-Key: " + unique("k") + "\r\n";
     std::string body = R"({"rate":{"id":"rate_nope"}})";
-    auto first = api().post("/v1/shipments/" + id + "/buy", body, key);
+    auto first = default_api().post("/v1/shipments/" + id + "/buy", body, key);
     EXPECT_EQ(first.status, 422) << first.body;
-    auto retry = api().post("/v1/shipments/" + id + "/buy", body, key);
+    auto retry = default_api().post("/v1/shipments/" + id + "/buy", body, key);
     EXPECT_EQ(retry.status, 422) << retry.body;
     EXPECT_EQ(retry.header("idempotent-replayed"), "true");
 }
 
 TEST(ApiIdempotency, MalformedKeyIs400) {
-    auto r = api().post("/v1/shipments", shipment_body(unique("idem-bad")),
+    auto r = default_api().post("/v1/shipments", shipment_body(unique("idem-bad")),
                         "Idempotency-Key: " + std::string(256, 'k') + "\r\n");
     EXPECT_EQ(r.status, 400) << r.body;
     EXPECT_EQ(str_at(json_of(r), "error.code"), "BAD_REQUEST");
@@ -252,7 +246,7 @@ TEST(ApiIdempotency, TenConcurrentRequestsWithOneKeyCreateOneShipment) {
     std::string body = shipment_body(ref);
     std::vector<HttpResponse> answers(10);
     std::vector<std::thread> threads;
-    Api a = api();
+    Api a = default_api();
     for (int i = 0; i < 10; ++i) {
         threads.emplace_back([&, i] { answers[i] = a.post("/v1/shipments", body, key); });
     }

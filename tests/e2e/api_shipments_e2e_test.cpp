@@ -15,15 +15,9 @@ namespace {
 
 namespace json = boost::json;
 
-ShipdServer& server() {
-    static ShipdServer s;
-    return s;
-}
-
-Api api() { return Api(server()); }
 
 json::value create(const std::string& reference) {
-    auto r = api().post("/v1/shipments", shipment_body(reference));
+    auto r = default_api().post("/v1/shipments", shipment_body(reference));
     EXPECT_EQ(r.status, 201) << r.body;
     return json_of(r);
 }
@@ -58,7 +52,7 @@ void expect_error(const HttpResponse& r, int status, const std::string& code, co
 
 TEST(ApiShipments, CreateBareAnswers201WithTheNineSimulatedRates) {
     std::string ref = unique("bare");
-    auto r = api().post("/v1/shipments", shipment_body(ref));
+    auto r = default_api().post("/v1/shipments", shipment_body(ref));
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_EQ(r.header("content-type").rfind("application/json", 0), 0u);
     EXPECT_FALSE(r.header("x-request-id").empty());
@@ -91,7 +85,7 @@ TEST(ApiShipments, CreateBareAnswers201WithTheNineSimulatedRates) {
 
 TEST(ApiShipments, CreateWrappedIsTheSameAsBare) {
     std::string ref = unique("wrapped");
-    auto r = api().post("/v1/shipments", "{\"shipment\":" + shipment_body(ref) + "}");
+    auto r = default_api().post("/v1/shipments", "{\"shipment\":" + shipment_body(ref) + "}");
     ASSERT_EQ(r.status, 201) << r.body;
     auto s = json_of(r);
     EXPECT_EQ(str_at(s, "reference"), ref);
@@ -103,7 +97,7 @@ TEST(ApiShipments, CreateWrappedIsTheSameAsBare) {
 TEST(ApiShipments, CreateListsEveryInvalidFieldAs422) {
     std::string body = R"({"from_address":{"street1":"1 A St","city":"X","zip":"1"},)"
                        R"("to_address":{"street1":"2 B St","city":"Y"},"parcel":{"weight":0}})";
-    auto r = api().post("/v1/shipments", body);
+    auto r = default_api().post("/v1/shipments", body);
     expect_error(r, 422, "VALIDATION_ERROR", "to_address.zip");
     expect_error(r, 422, "VALIDATION_ERROR", "parcel.weight");
 }
@@ -111,7 +105,7 @@ TEST(ApiShipments, CreateListsEveryInvalidFieldAs422) {
 TEST(ApiShipments, GetReturnsTheShipmentWithBothAddressesAndTheParcel) {
     auto created = create(unique("get"));
     std::string id = str_at(created, "id");
-    auto r = api().get("/v1/shipments/" + id);
+    auto r = default_api().get("/v1/shipments/" + id);
     ASSERT_EQ(r.status, 200) << r.body;
     auto s = json_of(r);
     EXPECT_EQ(s, created) << "GET differs from the create answer:\n" << r.body;
@@ -123,17 +117,17 @@ TEST(ApiShipments, GetReturnsTheShipmentWithBothAddressesAndTheParcel) {
     // Upper-case hex is the same UUID.
     std::string upper = id;
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    EXPECT_EQ(api().get("/v1/shipments/" + upper).status, 200);
+    EXPECT_EQ(default_api().get("/v1/shipments/" + upper).status, 200);
 }
 
 TEST(ApiShipments, GetOfAWellFormedUnknownIdIs404) {
-    expect_error(api().get("/v1/shipments/01939b6e-0000-7000-8000-000000000000"), 404, "NOT_FOUND");
+    expect_error(default_api().get("/v1/shipments/01939b6e-0000-7000-8000-000000000000"), 404, "NOT_FOUND");
 }
 
 TEST(ApiShipments, GetOfANonUuidIdIs400NamingIt) {
-    expect_error(api().get("/v1/shipments/not-a-uuid"), 400, "BAD_REQUEST", "id");
-    expect_error(api().get("/v1/shipments/01939b6e-0000-7000-8000-00000000000g"), 400, "BAD_REQUEST", "id");
-    expect_error(api().get("/v1/shipments/%27%3B%20DROP%20TABLE%20shipments%3B--"), 400, "BAD_REQUEST", "id");
+    expect_error(default_api().get("/v1/shipments/not-a-uuid"), 400, "BAD_REQUEST", "id");
+    expect_error(default_api().get("/v1/shipments/01939b6e-0000-7000-8000-00000000000g"), 400, "BAD_REQUEST", "id");
+    expect_error(default_api().get("/v1/shipments/%27%3B%20DROP%20TABLE%20shipments%3B--"), 400, "BAD_REQUEST", "id");
 }
 
 TEST(ApiShipments, ListIsNewestFirstAndTheCursorsWalkEveryRowExactlyOnce) {
@@ -143,7 +137,7 @@ TEST(ApiShipments, ListIsNewestFirstAndTheCursorsWalkEveryRowExactlyOnce) {
     std::vector<std::string> newest_first(made.rbegin(), made.rend());
 
     // Default page size is 20.
-    auto first = json_of(api().get("/v1/shipments?reference=" + url_encode(ref)));
+    auto first = json_of(default_api().get("/v1/shipments?reference=" + url_encode(ref)));
     EXPECT_EQ(ids_of(first).size(), 20u);
     EXPECT_TRUE(has_more(first));
 
@@ -153,7 +147,7 @@ TEST(ApiShipments, ListIsNewestFirstAndTheCursorsWalkEveryRowExactlyOnce) {
     for (int pages = 0; pages < 10; ++pages) {
         std::string target = "/v1/shipments?page_size=5&reference=" + url_encode(ref);
         if (!cursor.empty()) target += "&before_id=" + cursor;
-        auto r = api().get(target);
+        auto r = default_api().get(target);
         ASSERT_EQ(r.status, 200) << r.body;
         auto page = json_of(r);
         auto ids = ids_of(page);
@@ -170,7 +164,7 @@ TEST(ApiShipments, ListIsNewestFirstAndTheCursorsWalkEveryRowExactlyOnce) {
     std::vector<std::string> back;
     cursor = made.front();
     for (int pages = 0; pages < 10; ++pages) {
-        auto r = api().get("/v1/shipments?page_size=5&reference=" + url_encode(ref) + "&after_id=" + cursor);
+        auto r = default_api().get("/v1/shipments?page_size=5&reference=" + url_encode(ref) + "&after_id=" + cursor);
         ASSERT_EQ(r.status, 200) << r.body;
         auto page = json_of(r);
         auto ids = ids_of(page);
@@ -187,7 +181,7 @@ TEST(ApiShipments, ListIsNewestFirstAndTheCursorsWalkEveryRowExactlyOnce) {
     EXPECT_EQ(back, expected_back);
 
     // The last page says there is no more.
-    auto last = json_of(api().get("/v1/shipments?page_size=5&reference=" + url_encode(ref) + "&before_id=" + made[1]));
+    auto last = json_of(default_api().get("/v1/shipments?page_size=5&reference=" + url_encode(ref) + "&before_id=" + made[1]));
     EXPECT_EQ(ids_of(last), std::vector<std::string>{made[0]});
     EXPECT_FALSE(has_more(last));
 }
@@ -195,30 +189,30 @@ TEST(ApiShipments, ListIsNewestFirstAndTheCursorsWalkEveryRowExactlyOnce) {
 TEST(ApiShipments, PageSizeBoundsAreOneToOneHundred) {
     std::string ref = unique("pagesize");
     for (int i = 0; i < 2; ++i) create(ref);
-    expect_error(api().get("/v1/shipments?page_size=0"), 400, "BAD_REQUEST", "page_size");
-    expect_error(api().get("/v1/shipments?page_size=101"), 400, "BAD_REQUEST", "page_size");
-    expect_error(api().get("/v1/shipments?page_size=-1"), 400, "BAD_REQUEST", "page_size");
-    expect_error(api().get("/v1/shipments?page_size=99999999999999999999999"), 400, "BAD_REQUEST", "page_size");
-    expect_error(api().get("/v1/shipments?page_size=ten"), 400, "BAD_REQUEST", "page_size");
-    auto one = api().get("/v1/shipments?page_size=1&reference=" + ref);
+    expect_error(default_api().get("/v1/shipments?page_size=0"), 400, "BAD_REQUEST", "page_size");
+    expect_error(default_api().get("/v1/shipments?page_size=101"), 400, "BAD_REQUEST", "page_size");
+    expect_error(default_api().get("/v1/shipments?page_size=-1"), 400, "BAD_REQUEST", "page_size");
+    expect_error(default_api().get("/v1/shipments?page_size=99999999999999999999999"), 400, "BAD_REQUEST", "page_size");
+    expect_error(default_api().get("/v1/shipments?page_size=ten"), 400, "BAD_REQUEST", "page_size");
+    auto one = default_api().get("/v1/shipments?page_size=1&reference=" + ref);
     ASSERT_EQ(one.status, 200) << one.body;
     EXPECT_EQ(ids_of(json_of(one)).size(), 1u);
     EXPECT_TRUE(has_more(json_of(one)));
-    auto hundred = api().get("/v1/shipments?page_size=100&reference=" + ref);
+    auto hundred = default_api().get("/v1/shipments?page_size=100&reference=" + ref);
     ASSERT_EQ(hundred.status, 200) << hundred.body;
     EXPECT_EQ(ids_of(json_of(hundred)).size(), 2u);
     EXPECT_FALSE(has_more(json_of(hundred)));
 }
 
 TEST(ApiShipments, BadQueryParametersAre400NamingThem) {
-    expect_error(api().get("/v1/shipments?status=lost"), 400, "BAD_REQUEST", "status");
-    expect_error(api().get("/v1/shipments?before_id=nope"), 400, "BAD_REQUEST", "before_id");
-    expect_error(api().get("/v1/shipments?start_datetime=yesterday"), 400, "BAD_REQUEST", "start_datetime");
-    expect_error(api().get("/v1/shipments?start_datetime=2026-02-01T00:00:00Z&end_datetime=2026-01-01T00:00:00Z"),
+    expect_error(default_api().get("/v1/shipments?status=lost"), 400, "BAD_REQUEST", "status");
+    expect_error(default_api().get("/v1/shipments?before_id=nope"), 400, "BAD_REQUEST", "before_id");
+    expect_error(default_api().get("/v1/shipments?start_datetime=yesterday"), 400, "BAD_REQUEST", "start_datetime");
+    expect_error(default_api().get("/v1/shipments?start_datetime=2026-02-01T00:00:00Z&end_datetime=2026-01-01T00:00:00Z"),
                  400, "BAD_REQUEST");
-    expect_error(api().get("/v1/shipments?before_id=01939b6e-0000-7000-8000-000000000000&after_id=01939b6e-0000-7000-8000-000000000001"),
+    expect_error(default_api().get("/v1/shipments?before_id=01939b6e-0000-7000-8000-000000000000&after_id=01939b6e-0000-7000-8000-000000000001"),
                  400, "BAD_REQUEST");
-    expect_error(api().get("/v1/shipments?page_size=5&page_size=6"), 400, "BAD_REQUEST", "page_size");
+    expect_error(default_api().get("/v1/shipments?page_size=5&page_size=6"), 400, "BAD_REQUEST", "page_size");
 }
 
 TEST(ApiShipments, ListFiltersByStatusCarrierTrackingCodeReferenceAndTime) {
@@ -227,33 +221,33 @@ TEST(ApiShipments, ListFiltersByStatusCarrierTrackingCodeReferenceAndTime) {
     auto b = create(ref);
     auto c = create(ref);
     std::string bought_id = str_at(b, "id");
-    auto bought = api().post("/v1/shipments/" + bought_id + "/buy", R"({"carrier":"UPS","service":"Ground"})");
+    auto bought = default_api().post("/v1/shipments/" + bought_id + "/buy", R"({"carrier":"UPS","service":"Ground"})");
     ASSERT_EQ(bought.status, 200) << bought.body;
     std::string code = str_at(json_of(bought), "tracking_code");
     ASSERT_FALSE(code.empty());
     std::string q = "/v1/shipments?reference=" + url_encode(ref);
 
-    EXPECT_EQ(ids_of(json_of(api().get(q))).size(), 3u);
-    EXPECT_EQ(ids_of(json_of(api().get(q + "&status=pre_transit"))), std::vector<std::string>{bought_id});
-    EXPECT_EQ(ids_of(json_of(api().get(q + "&status=unknown"))).size(), 2u);
-    EXPECT_EQ(ids_of(json_of(api().get(q + "&carrier=UPS"))), std::vector<std::string>{bought_id});
-    EXPECT_TRUE(ids_of(json_of(api().get(q + "&carrier=FedEx"))).empty());
-    EXPECT_EQ(ids_of(json_of(api().get("/v1/shipments?tracking_code=" + url_encode(code)))),
+    EXPECT_EQ(ids_of(json_of(default_api().get(q))).size(), 3u);
+    EXPECT_EQ(ids_of(json_of(default_api().get(q + "&status=pre_transit"))), std::vector<std::string>{bought_id});
+    EXPECT_EQ(ids_of(json_of(default_api().get(q + "&status=unknown"))).size(), 2u);
+    EXPECT_EQ(ids_of(json_of(default_api().get(q + "&carrier=UPS"))), std::vector<std::string>{bought_id});
+    EXPECT_TRUE(ids_of(json_of(default_api().get(q + "&carrier=FedEx"))).empty());
+    EXPECT_EQ(ids_of(json_of(default_api().get("/v1/shipments?tracking_code=" + url_encode(code)))),
               std::vector<std::string>{bought_id});
-    EXPECT_TRUE(ids_of(json_of(api().get("/v1/shipments?reference=" + url_encode(unique("none"))))).empty());
+    EXPECT_TRUE(ids_of(json_of(default_api().get("/v1/shipments?reference=" + url_encode(unique("none"))))).empty());
 
     // start_datetime is inclusive, end_datetime exclusive, on created_at.
     std::string b_at = str_at(b, "created_at");
     ASSERT_FALSE(b_at.empty());
-    EXPECT_EQ(ids_of(json_of(api().get(q + "&start_datetime=" + url_encode(b_at)))),
+    EXPECT_EQ(ids_of(json_of(default_api().get(q + "&start_datetime=" + url_encode(b_at)))),
               (std::vector<std::string>{str_at(c, "id"), bought_id}));
-    EXPECT_EQ(ids_of(json_of(api().get(q + "&end_datetime=" + url_encode(b_at)))),
+    EXPECT_EQ(ids_of(json_of(default_api().get(q + "&end_datetime=" + url_encode(b_at)))),
               std::vector<std::string>{str_at(a, "id")});
-    EXPECT_EQ(ids_of(json_of(api().get(q + "&start_datetime=" + url_encode(b_at) + "&end_datetime=" +
+    EXPECT_EQ(ids_of(json_of(default_api().get(q + "&start_datetime=" + url_encode(b_at) + "&end_datetime=" +
                                        url_encode(str_at(c, "created_at"))))),
               std::vector<std::string>{bought_id});
     // Offsets are normalised: the same instant in +02:00.
-    auto far = api().get(q + "&start_datetime=" + url_encode("2999-01-01T02:00:00+02:00"));
+    auto far = default_api().get(q + "&start_datetime=" + url_encode("2999-01-01T02:00:00+02:00"));
     ASSERT_EQ(far.status, 200) << far.body;
     EXPECT_TRUE(ids_of(json_of(far)).empty());
 }
@@ -263,7 +257,7 @@ TEST(ApiShipments, BuyByRateIdPurchasesAndRecordsOnePreTransitEvent) {
     std::string id = str_at(s, "id");
     std::string rate_id = str_at(s, "rates.1.id");
     ASSERT_FALSE(rate_id.empty());
-    auto r = api().post("/v1/shipments/" + id + "/buy", R"({"rate":{"id":")" + rate_id + R"("}})");
+    auto r = default_api().post("/v1/shipments/" + id + "/buy", R"({"rate":{"id":")" + rate_id + R"("}})");
     ASSERT_EQ(r.status, 200) << r.body;
     auto b = json_of(r);
     EXPECT_EQ(str_at(b, "id"), id);
@@ -276,7 +270,7 @@ TEST(ApiShipments, BuyByRateIdPurchasesAndRecordsOnePreTransitEvent) {
     EXPECT_FALSE(str_at(b, "tracking_code").empty()) << r.body;
     EXPECT_FALSE(str_at(b, "label_url").empty()) << r.body;
 
-    auto events = api().get("/v1/shipments/" + id + "/events");
+    auto events = default_api().get("/v1/shipments/" + id + "/events");
     ASSERT_EQ(events.status, 200) << events.body;
     auto e = json_of(events);
     ASSERT_TRUE(at(e, "events") && at(e, "events")->is_array()) << events.body;
@@ -285,14 +279,14 @@ TEST(ApiShipments, BuyByRateIdPurchasesAndRecordsOnePreTransitEvent) {
     EXPECT_EQ(str_at(e, "events.0.shipment_id"), id);
 
     // GET shows the purchase.
-    auto got = json_of(api().get("/v1/shipments/" + id));
+    auto got = json_of(default_api().get("/v1/shipments/" + id));
     EXPECT_EQ(str_at(got, "tracking_code"), str_at(b, "tracking_code"));
     EXPECT_EQ(str_at(got, "status"), "pre_transit");
 
     // Buying twice is a state conflict, whichever form.
-    expect_error(api().post("/v1/shipments/" + id + "/buy", R"({"rate":{"id":")" + rate_id + R"("}})"), 409, "CONFLICT");
-    expect_error(api().post("/v1/shipments/" + id + "/buy", R"({"carrier":"USPS","service":"Priority"})"), 409, "CONFLICT");
-    EXPECT_EQ(at(json_of(api().get("/v1/shipments/" + id + "/events")), "events")->as_array().size(), 1u);
+    expect_error(default_api().post("/v1/shipments/" + id + "/buy", R"({"rate":{"id":")" + rate_id + R"("}})"), 409, "CONFLICT");
+    expect_error(default_api().post("/v1/shipments/" + id + "/buy", R"({"carrier":"USPS","service":"Priority"})"), 409, "CONFLICT");
+    EXPECT_EQ(at(json_of(default_api().get("/v1/shipments/" + id + "/events")), "events")->as_array().size(), 1u);
 }
 
 // The selected_rate of a purchase is the rate bought, as quoted (one of the shipment's rates).
@@ -300,7 +294,7 @@ TEST(ApiShipments, SelectedRateIsTheRateBought) {
     auto s = create(unique("buy-selected"));
     std::string id = str_at(s, "id");
     std::string rate_id = str_at(s, "rates.4.id");
-    auto r = api().post("/v1/shipments/" + id + "/buy", R"({"rate":{"id":")" + rate_id + R"("}})");
+    auto r = default_api().post("/v1/shipments/" + id + "/buy", R"({"rate":{"id":")" + rate_id + R"("}})");
     ASSERT_EQ(r.status, 200) << r.body;
     auto b = json_of(r);
     EXPECT_EQ(str_at(b, "selected_rate.id"), rate_id) << r.body;
@@ -312,7 +306,7 @@ TEST(ApiShipments, SelectedRateIsTheRateBought) {
 TEST(ApiShipments, BuyByCarrierAndService) {
     auto s = create(unique("buy-service"));
     std::string id = str_at(s, "id");
-    auto r = api().post("/v1/shipments/" + id + "/buy", R"({"carrier":"FedEx","service":"FEDEX_2_DAY"})");
+    auto r = default_api().post("/v1/shipments/" + id + "/buy", R"({"carrier":"FedEx","service":"FEDEX_2_DAY"})");
     ASSERT_EQ(r.status, 200) << r.body;
     auto b = json_of(r);
     EXPECT_EQ(str_at(b, "carrier"), "FedEx");
@@ -326,19 +320,19 @@ TEST(ApiShipments, BuyByCarrierAndService) {
 TEST(ApiShipments, BuyRefusals) {
     auto s = create(unique("buy-bad"));
     std::string id = str_at(s, "id");
-    expect_error(api().post("/v1/shipments/" + id + "/buy", R"({"rate":{"id":"rate_nope"}})"), 422,
+    expect_error(default_api().post("/v1/shipments/" + id + "/buy", R"({"rate":{"id":"rate_nope"}})"), 422,
                  "VALIDATION_ERROR", "rate.id");
-    expect_error(api().post("/v1/shipments/" + id + "/buy", R"({"carrier":"DHL","service":"Express"})"), 422,
+    expect_error(default_api().post("/v1/shipments/" + id + "/buy", R"({"carrier":"DHL","service":"Express"})"), 422,
                  "VALIDATION_ERROR");
-    expect_error(api().post("/v1/shipments/" + id + "/buy", R"({})"), 422, "VALIDATION_ERROR");
-    expect_error(api().post("/v1/shipments/" + id + "/buy", R"({"rate":{"id":"x"},"carrier":"UPS","service":"Ground"})"),
+    expect_error(default_api().post("/v1/shipments/" + id + "/buy", R"({})"), 422, "VALIDATION_ERROR");
+    expect_error(default_api().post("/v1/shipments/" + id + "/buy", R"({"rate":{"id":"x"},"carrier":"UPS","service":"Ground"})"),
                  422, "VALIDATION_ERROR");
-    expect_error(api().post("/v1/shipments/" + id + "/buy", R"({"rate":"x"})"), 400, "BAD_REQUEST");
-    expect_error(api().post("/v1/shipments/01939b6e-0000-7000-8000-000000000000/buy", R"({"carrier":"UPS","service":"Ground"})"),
+    expect_error(default_api().post("/v1/shipments/" + id + "/buy", R"({"rate":"x"})"), 400, "BAD_REQUEST");
+    expect_error(default_api().post("/v1/shipments/01939b6e-0000-7000-8000-000000000000/buy", R"({"carrier":"UPS","service":"Ground"})"),
                  404, "NOT_FOUND");
-    expect_error(api().post("/v1/shipments/xyz/buy", R"({"carrier":"UPS","service":"Ground"})"), 400, "BAD_REQUEST", "id");
+    expect_error(default_api().post("/v1/shipments/xyz/buy", R"({"carrier":"UPS","service":"Ground"})"), 400, "BAD_REQUEST", "id");
     // Nothing was bought by the refusals.
-    auto got = json_of(api().get("/v1/shipments/" + id));
+    auto got = json_of(default_api().get("/v1/shipments/" + id));
     EXPECT_EQ(str_at(got, "status"), "unknown");
     EXPECT_TRUE(at(got, "selected_rate")->is_null());
 }

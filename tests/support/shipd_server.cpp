@@ -226,4 +226,9 @@ std::string base64(const std::string& in) {
     return out;
 }
 
+ShipdServer& default_server() {
+    static ShipdServer server;
+    return server;
+}
+
 }  // namespace shipd::testing

@@ -94,6 +94,12 @@ private:
     std::string key_;
 };
 
+/// The shipd of this test binary with default settings: started on first use, stopped at
+/// exit. Tests share it and keep apart by their own data (unique references, codes).
+ShipdServer& default_server();
+/// A client of default_server() with its key.
+inline Api default_api() { return Api(default_server()); }
+
 /// The JSON of a response body (null when it is not JSON).
 boost::json::value json_of(const std::string& body);
 inline boost::json::value json_of(const HttpResponse& r) { return json_of(r.body); }
