@@ -14,7 +14,7 @@
 #                                 events,create,import (default: all)
 #   --no-append / BENCH_RESULTS=- print the table only (default: append to bench/RESULTS.md)
 #   SHIPD_BIN (build/release/shipd), PEER_WORKERS (2), WRK_THREADS (2), WRK_CONNECTIONS (64),
-#   LAT_N (200 single requests), IMPORT_LINES (100000), PGBENCH_SCALE (10), PEER_DIR,
+#   LAT_N (200 single requests), IMPORT_LINES (100000), PGBENCH_SCALE (10), PEER_DIR, PY,
 #   BENCH_OUT (bench/out: logs, wrk outputs, the table), BENCH_KEEP=1 (keep the cluster's dir).
 set -euo pipefail
 
@@ -89,6 +89,7 @@ trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+run_identity
 START=$SECONDS
 log "bench: N=$N duration=${DURATION}s warmup=${WARMUP}s parts=$BENCH_PARTS shipd=$SHIPD_BIN load=$LOAD_BEFORE"
 cluster_start

@@ -7,10 +7,12 @@
 PEER_DIR=${PEER_DIR:-$(cd "$BENCH_DIR/../.." 2>/dev/null && pwd)/shared/peers/seed-fastapi}
 [ -f "$PEER_DIR/app.py" ] || PEER_DIR=/work/shared/peers/seed-fastapi
 PEER_PGID=
+# Debian's Python, which has the packages from apt (a python3 earlier on PATH, e.g. pyenv's, does not).
+PY=${PY:-/usr/bin/python3}
 
 peer_check() {
   [ -f "$PEER_DIR/app.py" ] || die "the peer is not at $PEER_DIR (set PEER_DIR)"
-  python3 -c "import fastapi, uvicorn, asyncpg, sqlalchemy, pydantic, uvloop, httptools" 2>/dev/null \
+  "$PY" -c "import fastapi, uvicorn, asyncpg, sqlalchemy, pydantic, uvloop, httptools" 2>/dev/null \
     || die "the peer's Python packages are missing: run scripts/install-bench-deps.sh"
 }
 
@@ -18,7 +20,7 @@ peer_load() {
   psql_q -d postgres -c "CREATE DATABASE peer"
   PEER_DB_URL="postgresql://postgres@127.0.0.1:$PGPORT/peer"
   local t0=$SECONDS
-  (cd "$PEER_DIR" && PYTHONDONTWRITEBYTECODE=1 DATABASE_URL="$PEER_DB_URL" timeout 3600 python3 gen.py --n "$N") \
+  (cd "$PEER_DIR" && PYTHONDONTWRITEBYTECODE=1 DATABASE_URL="$PEER_DB_URL" timeout 3600 "$PY" gen.py --n "$N") \
     > "$OUT/peer-gen.log" 2>&1 || { cat "$OUT/peer-gen.log" >&2; die "the peer's gen.py failed"; }
   R[peer_load_s]=$((SECONDS - t0))
   psql_q -d peer -Atc "SELECT id FROM shipments ORDER BY random() LIMIT 20000" > "$OUT/peer-ids.txt"
@@ -29,7 +31,7 @@ peer_start() {
   PEER_PORT=$(free_port)
   # setsid: the app and its worker processes form one process group that cleanup can end.
   (cd "$PEER_DIR" && exec setsid env PYTHONDONTWRITEBYTECODE=1 DATABASE_URL="$PEER_DB_URL" \
-      python3 -m uvicorn app:app --host 127.0.0.1 --port "$PEER_PORT" --workers "$PEER_WORKERS" \
+      "$PY" -m uvicorn app:app --host 127.0.0.1 --port "$PEER_PORT" --workers "$PEER_WORKERS" \
       --loop uvloop --http httptools --no-access-log --log-level warning) > "$OUT/peer-app.log" 2>&1 &
   PEER_PGID=$!
   started "-$PEER_PGID"

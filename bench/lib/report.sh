@@ -10,12 +10,17 @@ x() { [ -n "$1" ] && echo "${1}x" || echo "-"; }
 # "errors / non-2xx" of a wrk run
 en() { [ -n "${R[${1}_errors]:-}" ] && echo "${R[${1}_errors]} / ${R[${1}_non2xx]}" || echo "-"; }
 
-report() {
-  local date commit
-  date=$(date -u +%Y-%m-%dT%H:%MZ)
-  commit=$(git -C "$BENCH_DIR/.." rev-parse --short HEAD 2>/dev/null || echo unknown)
+# The date and commit of the run's start (the scripts and data it used).
+run_identity() {
+  RUN_DATE=$(date -u +%Y-%m-%dT%H:%MZ)
+  RUN_COMMIT=$(git -C "$BENCH_DIR/.." rev-parse --short HEAD 2>/dev/null || echo unknown)
   local dirty; dirty=$(git -C "$BENCH_DIR/.." status --porcelain --untracked-files=no 2>/dev/null | head -1)
-  [ -n "$dirty" ] && commit="$commit (with uncommitted changes)"
+  [ -n "$dirty" ] && RUN_COMMIT="$RUN_COMMIT (with uncommitted changes)"
+  return 0
+}
+
+report() {
+  local date=$RUN_DATE commit=$RUN_COMMIT
 
   local get_peer get_pgb batch_peer
   get_peer=$(ratio "${R[get_rps]:-}" "${R[peer_get_rps]:-}")
