@@ -80,6 +80,9 @@ record_wrk() {
   R[${prefix}_p99]=$(field "$line" p99_ms); R[${prefix}_errors]=$(field "$line" errors)
   R[${prefix}_non2xx]=$(field "$line" non2xx); R[${prefix}_statuses]=$(field "$line" statuses)
   R[${prefix}_requests]=$(field "$line" requests)
+  # wrk 4 counts a timeout only when the late answer arrives: a server that never answers
+  # inside the window shows 0 requests and 0 errors. That is a failure, not a quiet zero.
+  [ "${R[${prefix}_requests]:-0}" = 0 ] && R[${prefix}_errors]="no answer"
   log "$prefix: ${R[${prefix}_rps]} req/s, p50 ${R[${prefix}_p50]} ms, p99 ${R[${prefix}_p99]} ms," \
       "requests ${R[${prefix}_requests]}, errors ${R[${prefix}_errors]}, non-2xx ${R[${prefix}_non2xx]} (${R[${prefix}_statuses]})"
 }

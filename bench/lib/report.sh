@@ -28,11 +28,11 @@ report() {
   batch_peer=$(ratio "${R[batch_rps]:-}" "${R[peer_batch_rps]:-}")
 
   # Every wrk run and every latency series, summed: the target is zero.
-  local bad=0 k
+  local bad=0 notes="" k
   for k in "${!R[@]}"; do
     case $k in
       *_errors|*_non2xx|lat_bad|peer_lat_bad|analytics_*_bad|import_*_bad)
-        [[ ${R[$k]} =~ ^[0-9]+$ ]] && bad=$((bad + R[$k])) || bad="$bad+${R[$k]}" ;;
+        if [[ ${R[$k]} =~ ^[0-9]+$ ]]; then bad=$((bad + R[$k])); else notes+=" ${k%_*}: ${R[$k]};"; fi ;;
     esac
   done
 
@@ -76,7 +76,7 @@ report() {
     echo "| shipd RSS under the GET load (max of samples), MB | $(v rss_get) | | | | | ≤ 150 MB | | $(at_most "${R[rss_get]:-}" 150) |"
     echo "| shipd peak RSS over the whole run (VmHWM), MB | $(v rss_hwm) | | | | | | | |"
     echo "| response bytes: GET / batch-track(100) | $(v shipd_get_bytes) / $(v shipd_batch_bytes) | $(v peer_get_bytes) / $(v peer_batch_bytes) | | | | | | |"
-    echo "| errors and non-2xx, all runs | $bad | | | | | 0 | | $([ "$bad" = 0 ] && echo PASS || echo FAIL) |"
+    echo "| errors and non-2xx, all runs | $bad${notes:+ ($notes )} | | | | | 0 | | $([ "$bad" = 0 ] && [ -z "$notes" ] && echo PASS || echo FAIL) |"
   } > "$OUT/table.md"
   cat "$OUT/table.md"
   if [ "$BENCH_RESULTS" != "-" ]; then
