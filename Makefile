@@ -1,6 +1,7 @@
 # The two commands of the README, and a few for developers.
 #   make run    install what is missing, build Release, start shipd on its embedded PostgreSQL
 #   make test   install what is missing, build, run every test (ctest)
+#   make bench  the benchmark harness against the seed's stack and pgbench (bench/README.md)
 PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
@@ -11,7 +12,7 @@ JOBS ?= $(shell nproc)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
 
-.PHONY: all deps build run test test-unit bench clean format
+.PHONY: all deps build run test test-unit bench bench-smoke clean format
 
 all: build
 
@@ -33,8 +34,15 @@ test: build
 test-unit: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -L unit
 
+# The benchmark harness (bench/README.md): installs the seed peer's packages first. Not part
+# of `make test`. BENCH_ARGS, e.g. "--large" or "--parts get,batch --duration 5".
 bench: build
-	bench/run.sh
+	scripts/install-bench-deps.sh
+	bench/run.sh $(BENCH_ARGS)
+
+# The harness in a minute: N=1000, 2 s runs, no peer, no pgbench, nothing appended.
+bench-smoke: build
+	bench/run.sh --smoke
 
 clean:
 	rm -rf build

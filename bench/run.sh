@@ -1,89 +1,111 @@
 #!/usr/bin/env bash
-# Benchmark harness (first part of issue 7): in ONE run on this machine, PostgreSQL's own
-# point-lookup ceiling (pgbench -S) and shipd's GET one shipment and batch-track of 100 codes
-# (wrk -t2 -c64 after a warm-up), single-request latency on a kept-alive connection, and
-# shipd's RSS idle and under load. Appends a table to bench/RESULTS.md.
-#   bench/run.sh [SHIPMENTS] [SECONDS]     (defaults 100000 and 15)
-# The seed's Python peer is not run by this script yet (see bench/RESULTS.md for its figures
-# from ../shared/peers/seed-fastapi/README.md).
+# The benchmark harness of issue 7 (`make bench`; not part of `make test`). See bench/README.md.
+#
+#   bench/run.sh                       default run: N=100000, 15 s per wrk run, every part
+#   bench/run.sh --large               N=1000000
+#   bench/run.sh --smoke               N=1000, 2 s runs, no peer, no pgbench, nothing appended
+#   bench/run.sh [N] [SECONDS]         the older positional form
+#
+# Options as arguments or environment:
+#   --n N / N                     shipments on each side (default 100000)
+#   --duration S / DURATION       seconds per measured wrk/pgbench run (default 15)
+#   --warmup S / WARMUP           seconds of warm-up before each wrk run (default 3)
+#   --parts LIST / BENCH_PARTS    comma list of: pgbench,peer,get,batch,latency,list,analytics,
+#                                 events,create,import (default: all)
+#   --no-append / BENCH_RESULTS=- print the table only (default: append to bench/RESULTS.md)
+#   SHIPD_BIN (build/release/shipd), PEER_WORKERS (2), WRK_THREADS (2), WRK_CONNECTIONS (64),
+#   LAT_N (200 single requests), IMPORT_LINES (100000), PGBENCH_SCALE (10), PEER_DIR, PY,
+#   BENCH_OUT (bench/out: logs, wrk outputs, the table), BENCH_KEEP=1 (keep the cluster's dir).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-N=${1:-100000}
-SECS=${2:-15}
-BIN=${SHIPD_BIN:-build/release/shipd}
-OUT=bench/out
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+COMMAND="bench/run.sh${*:+ $*}"
+ALL_PARTS=pgbench,peer,get,batch,latency,list,analytics,events,create,import
+
+SMOKE=0 APPEND=1 POS=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --smoke) SMOKE=1 ;;
+    --large) N=1000000 ;;
+    --n) N=$2; shift ;;
+    --duration) DURATION=$2; shift ;;
+    --warmup) WARMUP=$2; shift ;;
+    --parts) BENCH_PARTS=$2; shift ;;
+    --no-append) APPEND=0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) POS+=("$1") ;;
+  esac
+  shift
+done
+[ ${#POS[@]} -ge 1 ] && N=${POS[0]}
+[ ${#POS[@]} -ge 2 ] && DURATION=${POS[1]}
+if [ "$SMOKE" = 1 ]; then
+  N=${N:-1000} DURATION=${DURATION:-2} WARMUP=${WARMUP:-1} LAT_N=${LAT_N:-50} IMPORT_LINES=${IMPORT_LINES:-2000}
+  BENCH_PARTS=${BENCH_PARTS:-get,batch,latency,list,analytics,events,create,import} APPEND=0
+fi
+N=${N:-100000} DURATION=${DURATION:-15} WARMUP=${WARMUP:-3} LAT_N=${LAT_N:-200}
+BENCH_PARTS=${BENCH_PARTS:-$ALL_PARTS} IMPORT_LINES=${IMPORT_LINES:-100000}
+PEER_WORKERS=${PEER_WORKERS:-2} WRK_THREADS=${WRK_THREADS:-2} WRK_CONNECTIONS=${WRK_CONNECTIONS:-64}
+PGBENCH_SCALE=${PGBENCH_SCALE:-10}
+BENCH_RESULTS=${BENCH_RESULTS:-$BENCH_DIR/RESULTS.md}
+[ "$APPEND" = 0 ] && BENCH_RESULTS=-
+SHIPD_BIN=${SHIPD_BIN:-$ROOT/build/release/shipd}
+SHIPD_BIN=$(cd "$ROOT" && realpath "$SHIPD_BIN")
+OUT=${BENCH_OUT:-$BENCH_DIR/out}
+for p in ${BENCH_PARTS//,/ }; do
+  [[ ",$ALL_PARTS," == *",$p,"* ]] || { echo "unknown part '$p' (parts: $ALL_PARTS)" >&2; exit 2; }
+done
+[[ $N =~ ^[0-9]+$ ]] && [ "$N" -ge 100 ] || { echo "N must be a number >= 100" >&2; exit 2; }
+
 rm -rf "$OUT" && mkdir -p "$OUT"
-chmod 711 "$OUT"
-export SHIPD_DATA_DIR="$PWD/$OUT/data" SHIPD_EMBEDDED_PG_PORT=0 SHIPD_DEMO_SHIPMENTS=0 SIMULATED_TRACKING=off
-PORT=${SHIPD_BENCH_PORT:-18090}
+# shellcheck source=bench/lib/common.sh
+source "$BENCH_DIR/lib/common.sh"
+source "$BENCH_DIR/lib/cluster.sh"
+source "$BENCH_DIR/lib/peer.sh"
+source "$BENCH_DIR/lib/shipd.sh"
+source "$BENCH_DIR/lib/report.sh"
 
-echo "== loading $N shipments (demo-data, bulk path)"
-/usr/bin/time -f "%e s" "$BIN" demo-data --shipments "$N" 2>&1 | tail -2
+for tool in wrk curl psql pgbench python3 "$PGBIN/initdb"; do
+  command -v "$tool" > /dev/null || die "$tool is missing: run scripts/install-deps.sh and scripts/install-bench-deps.sh"
+done
+[ -x "$SHIPD_BIN" ] || die "no shipd binary at $SHIPD_BIN (build it, or set SHIPD_BIN)"
+part peer && peer_check
 
-SHIPD_PORT=$PORT "$BIN" serve > "$OUT/serve.out" 2> "$OUT/serve.err" &
-SHIPD_PID=$!
-trap 'kill -TERM $SHIPD_PID 2>/dev/null; wait $SHIPD_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 150); do grep -q "shipd is ready" "$OUT/serve.out" 2>/dev/null && break; sleep 0.2; done
-grep -q "shipd is ready" "$OUT/serve.out" || { cat "$OUT/serve.err"; exit 1; }
-
-PGPORT=$(sed -n 4p "$OUT/data/pgdata/postmaster.pid")
-export PGHOST=127.0.0.1 PGPORT PGUSER=shipd PGPASSWORD=$(cat "$OUT/data/password")
-# The embedded default's admin key (serve holds the data directory: no second shipd on it).
-KEY=$(cat "$OUT/data/api-key")
-export SHIPD_BENCH_KEY=$KEY
-psql -qAt -d shipd -c "SELECT id FROM shipments ORDER BY random() LIMIT 20000" > "$OUT/ids.txt"
-psql -qAt -d shipd -c "SELECT tracking_code FROM shipments WHERE tracking_code IS NOT NULL ORDER BY random() LIMIT 20000" > "$OUT/codes.txt"
-export SHIPD_BENCH_IDS=$OUT/ids.txt SHIPD_BENCH_CODES=$OUT/codes.txt
-
-rss_kb() { awk '/VmRSS/ {print $2}' /proc/$SHIPD_PID/status; }
-RSS_IDLE=$(rss_kb)
-
-echo "== pgbench -S -M prepared -c16 -j2 (the database's point-lookup ceiling)"
-psql -qAt -d shipd -c "DROP DATABASE IF EXISTS pgbench" -c "CREATE DATABASE pgbench" >/dev/null
-pgbench -q -i -s 10 pgbench >/dev/null 2>&1
-PGB=$(pgbench -n -S -M prepared -c16 -j2 -T "$SECS" pgbench 2>/dev/null | awk '/^tps/ {print $3; exit}')
-echo "pgbench tps=$PGB"
-
-run_wrk() {  # script label
-  wrk -t2 -c64 -d3s -s "bench/wrk/$1.lua" "http://127.0.0.1:$PORT" > "$OUT/warmup-$1.txt" 2>&1 || true
-  wrk -t2 -c64 -d"${SECS}s" -s "bench/wrk/$1.lua" "http://127.0.0.1:$PORT" > "$OUT/wrk-$1.txt" 2>&1 || true
-  grep RESULT "$OUT/wrk-$1.txt" || { echo "wrk $1 failed:" >&2; cat "$OUT/wrk-$1.txt" >&2; exit 1; }
+TMP=$(mktemp -d /tmp/shipd-bench.XXXXXX)
+chmod 755 "$TMP"
+cleanup() {
+  local rc=$?
+  set +e
+  trap - EXIT INT TERM
+  local i
+  for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do stop_started "${STARTED[i]}"; done
+  cluster_stop
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+  exit "$rc"
 }
-echo "== wrk GET /v1/shipments/{id}"
-GET=$(run_wrk get_shipment); echo "$GET"
-RSS_LOAD=$(rss_kb)
-echo "== wrk POST batch-track (100 codes)"
-BATCH=$(run_wrk batch_track); echo "$BATCH"
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
 
-echo "== single-request latency (kept-alive, median of 200)"
-ID=$(head -1 "$OUT/ids.txt")
-lat() {  # method path [body]: median of 200 requests on one kept-alive connection, in ms
-  local args=(-s -H "Authorization: Bearer $KEY" -w '%{time_total}\n')
-  [ "$1" = POST ] && args+=(-H 'Content-Type: application/json' -X POST --data "$3")
-  for _ in $(seq 1 200); do args+=(-o /dev/null "http://127.0.0.1:$PORT$2"); done
-  curl "${args[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]*1000}'
-}
-CODES=$(head -100 "$OUT/codes.txt" | awk '{printf "%s\"%s\"", (NR>1?",":""), $1}')
-LAT_GET=$(lat GET "/v1/shipments/$ID")
-LAT_BATCH=$(lat POST /v1/shipments/batch-track "{\"tracking_codes\":[$CODES]}")
-echo "GET ${LAT_GET} ms, batch-track(100) ${LAT_BATCH} ms"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+run_identity
+START=$SECONDS
+log "bench: N=$N duration=${DURATION}s warmup=${WARMUP}s parts=$BENCH_PARTS shipd=$SHIPD_BIN load=$LOAD_BEFORE"
+cluster_start
+part pgbench && run_pgbench
 
-field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1==k {print $2}'; }
-GET_RPS=$(field "$GET" rps); BATCH_RPS=$(field "$BATCH" rps)
-RATIO=$(awk -v a="$GET_RPS" -v b="$PGB" 'BEGIN {printf "%.2f", a/b}')
-COMMIT=$(git rev-parse --short HEAD)
-{
-  echo
-  echo "## Harness run $(date -u +%Y-%m-%dT%H:%MZ), commit $COMMIT"
-  echo
-  echo "Command: \`bench/run.sh $N $SECS\` (Release; shipd, PostgreSQL, wrk and pgbench share the 2 cores; N = $N shipments of the demo generator)."
-  echo
-  echo "| measure | result |"
-  echo "| --- | --- |"
-  echo "| pgbench -S -M prepared -c16 -j2, TPS | $PGB |"
-  echo "| GET /v1/shipments/{id}, wrk -t2 -c64 | $GET_RPS req/s, p50 $(field "$GET" p50_ms) ms, p99 $(field "$GET" p99_ms) ms, errors $(field "$GET" errors), non-2xx $(field "$GET" non2xx) |"
-  echo "| GET / pgbench -S | ${RATIO}x |"
-  echo "| batch-track of 100 codes, wrk -t2 -c64 | $BATCH_RPS req/s, p50 $(field "$BATCH" p50_ms) ms, p99 $(field "$BATCH" p99_ms) ms, errors $(field "$BATCH" errors), non-2xx $(field "$BATCH" non2xx) |"
-  echo "| single request, kept-alive curl, median of 200 | GET ${LAT_GET} ms, batch-track(100) ${LAT_BATCH} ms |"
-  echo "| shipd RSS idle / after the GET load | $((RSS_IDLE / 1024)) MB / $((RSS_LOAD / 1024)) MB |"
-} | tee -a bench/RESULTS.md
+if part peer; then
+  peer_load
+  peer_start
+  peer_measure
+  peer_stop
+fi
+
+shipd_load
+shipd_start
+shipd_measure
+shipd_stop
+
+report
+log "done in $((SECONDS - START)) s; logs and wrk outputs in $OUT"

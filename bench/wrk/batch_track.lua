@@ -1,18 +1,24 @@
--- POST /v1/shipments/batch-track with 100 random tracking codes from codes.txt.
-local codes = {}
-local key = os.getenv("SHIPD_BENCH_KEY")
-for line in io.lines(os.getenv("SHIPD_BENCH_CODES")) do codes[#codes + 1] = line end
-math.randomseed(os.time())
-request = function()
-  local picked = {}
-  for i = 1, 100 do picked[i] = '"' .. codes[math.random(#codes)] .. '"' end
-  local body = '{"tracking_codes":[' .. table.concat(picked, ",") .. ']}'
-  return wrk.format("POST", "/v1/shipments/batch-track",
-    {["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/json"}, body)
+-- POST batch-track with K random codes of the N deterministic ones ('TRK' .. %010d, n in 1..N),
+-- the same for shipd and the peer (only the body's wrapping differs).
+--   wrk ... -s batch_track.lua URL -- PATH N K STYLE [KEY]
+--   shipd: /v1/shipments/batch-track N 100 shipd KEY   ({"tracking_codes": [...]})
+--   peer:  /shipments/batch-track N 100 peer           ([...], as the seed's endpoint takes)
+local common = require "common"
+local reqs = {}
+
+function init(args)
+  local path, n, k, style = args[1], tonumber(args[2]), tonumber(args[3]), args[4]
+  local headers = common.headers(args[5], {["Content-Type"] = "application/json"})
+  common.seed(777)
+  for i = 1, 2000 do
+    local codes = {}
+    for j = 1, k do codes[j] = string.format('"TRK%010d"', math.random(n)) end
+    local list = "[" .. table.concat(codes, ",") .. "]"
+    local body = style == "peer" and list or ('{"tracking_codes":' .. list .. '}')
+    reqs[i] = wrk.format("POST", path, headers, body)
+  end
 end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT requests=%d errors=%d non2xx=%d rps=%.1f p50_ms=%.2f p99_ms=%.2f\n",
-    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+
+function request()
+  return reqs[math.random(#reqs)]
 end
