@@ -27,6 +27,8 @@ pg::ClusterSettings cluster_settings(const config::Settings& s, const std::strin
     c.primary.acquire_timeout = seconds(s.pool_timeout_s);
     c.primary.max_lifetime = seconds(s.pool_recycle_s);
     c.primary.pre_ping = s.pool_pre_ping;
+    c.primary.pipeline_connections = static_cast<std::size_t>(s.pipeline_connections);
+    c.primary.pipeline_depth = static_cast<std::size_t>(s.pipeline_depth);
 
     c.bulk = pg::PoolSettings::bulk();
     c.bulk.name = "bulk";
@@ -37,6 +39,7 @@ pg::ClusterSettings cluster_settings(const config::Settings& s, const std::strin
     c.bulk.acquire_timeout = seconds(s.pool_timeout_s);
     c.bulk.max_lifetime = seconds(s.pool_recycle_s);
     c.bulk.pre_ping = s.pool_pre_ping;
+    c.bulk.pipeline_connections = 0;  // batch statements are long: a connection each
 
     c.startup_mode = s.startup_mode == config::StartupMode::kFail ? pg::StartupMode::kFail : pg::StartupMode::kDegrade;
     return c;

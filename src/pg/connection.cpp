@@ -1,6 +1,8 @@
 // Connection: libpq non-blocking I/O on the Asio reactor.
 #include "pg/connection.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -41,6 +43,12 @@ struct ConnectionIo {
     bool active = false;
     bool timed_out = false;
     bool alive = true;
+    // Auto-pipelining: the reader waits for readability; a send that found the socket full
+    // may have read input into libpq's buffer meanwhile (libpq reads while it cannot write),
+    // so the sender pokes the parked reader (cancels its wait) rather than leave it asleep
+    // on data already received.
+    bool reader_parked = false;
+    bool poked = false;
 
     static void arm(const std::shared_ptr<ConnectionIo>& io, Clock::time_point at) {
         io->armed = true;
@@ -58,6 +66,30 @@ struct ConnectionIo {
                 arm(io, io->deadline);
             }
         });
+    }
+};
+
+// One statement submitted on an auto-pipelined connection (Connection::submit).
+struct PipelinedRequest {
+    explicit PipelinedRequest(const asio::any_io_executor& ex)
+        : done_signal(ex, Clock::time_point::max()) {}
+    asio::steady_timer done_signal;  // cancelled when the outcome is in
+    std::string_view sql;            // the submitter's text; copied to owned_sql if it leaves
+    std::string owned_sql;
+    Clock::time_point deadline;
+    int commands = 1;  // command results still to come: 2 when the prepare was sent too
+    bool prepared_here = false;
+    bool was_cached = false;
+    bool prepare_failed = false;
+    bool aborted = false;
+    bool internal = false;  // a DEALLOCATE nobody waits for
+    bool done = false;
+    Result result;
+    std::exception_ptr error;
+
+    void complete() {
+        done = true;
+        done_signal.cancel();
     }
 };
 
@@ -137,6 +169,7 @@ Connection::Connection(asio::any_io_executor executor, const ConnectionSettings&
 
 Connection::~Connection() {
     io_->alive = false;
+    fail_pipeline(std::make_exception_ptr(ConnectionError("the connection was closed")));
     io_->timer.cancel();
     // libpq owns the descriptor: take it back from Asio before PQfinish closes it.
     if (io_->socket.is_open()) io_->socket.release();
@@ -544,6 +577,263 @@ asio::awaitable<std::vector<Outcome>> Connection::pipeline(std::vector<Query> qu
     }
     if (query_time_) query_time_->record(Clock::now() - start);
     co_return outcomes;
+}
+
+// ---- auto-pipelining (submit) -------------------------------------------------------------
+
+asio::awaitable<Result> Connection::submit(std::string_view sql, const Params& params) {
+    const auto start = Clock::now();
+    for (int attempt = 0;; ++attempt) {
+        auto request = send_pipelined(sql, params);
+        boost::system::error_code ec;
+        co_await request->done_signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (!request->done) {
+            // The waiter was cancelled: the reader still reads this statement's result and
+            // drops it; the text must outlive the submitter.
+            request->owned_sql.assign(sql);
+            request->sql = request->owned_sql;
+            throw boost::system::system_error(asio::error::operation_aborted);
+        }
+        if (request->error) {
+            // 26000 / 0A000 on a cached statement: the reader dropped the cache entry; prepare
+            // afresh, once (no transaction spans pipelined statements).
+            if (attempt == 0 && request->was_cached && !broken() &&
+                retry_after_prepare_error(request->error)) {
+                continue;
+            }
+            if (query_time_) query_time_->record(Clock::now() - start);
+            std::rethrow_exception(request->error);
+        }
+        if (query_time_) query_time_->record(Clock::now() - start);
+        co_return std::move(request->result);
+    }
+}
+
+bool Connection::end_pipeline() noexcept {
+    if (!queue_.empty()) return false;
+    if (conn_ && PQpipelineStatus(conn_) != PQ_PIPELINE_OFF && !PQexitPipelineMode(conn_)) {
+        broken_ = true;
+        return false;
+    }
+    return true;
+}
+
+std::shared_ptr<detail::PipelinedRequest> Connection::send_pipelined(std::string_view sql,
+                                                                     const Params& params) {
+    check_usable();
+    try {
+        if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && !PQenterPipelineMode(conn_)) {
+            fail("cannot enter pipeline mode");
+        }
+        const auto deadline = after(command_deadline(settings_));
+        // Statements the LRU evicted: a DEALLOCATE each, as a request of its own.
+        for (const auto& name : cache_.evicted()) {
+            std::string text = "DEALLOCATE " + name;
+            if (!PQsendQueryParams(conn_, text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) ||
+                !PQpipelineSync(conn_)) {
+                fail("cannot send DEALLOCATE");
+            }
+            auto internal = std::make_shared<detail::PipelinedRequest>(io_->executor);
+            internal->internal = true;
+            internal->deadline = deadline;
+            queue_.push_back(std::move(internal));
+        }
+        cache_.evicted().clear();
+
+        auto request = std::make_shared<detail::PipelinedRequest>(io_->executor);
+        request->sql = sql;
+        request->deadline = deadline;
+        ParamArrays p(params);
+        int sent = 0;
+        if (cache_.capacity() == 0) {
+            std::string text(sql);
+            sent = PQsendQueryParams(conn_, text.c_str(), p.count(), nullptr, p.data(), nullptr,
+                                     nullptr, 0);
+        } else {
+            std::string name;
+            if (auto found = cache_.find(sql)) {
+                name = *found;
+                request->was_cached = true;
+            } else {
+                name = cache_.insert(sql);
+                std::string text(sql);
+                if (!PQsendPrepare(conn_, name.c_str(), text.c_str(), p.count(), nullptr)) {
+                    cache_.erase(sql);
+                    fail("cannot send a prepare");
+                }
+                request->prepared_here = true;
+                request->commands = 2;
+            }
+            sent = PQsendQueryPrepared(conn_, name.c_str(), p.count(), p.data(), nullptr, nullptr, 0);
+        }
+        // One Sync per statement: its own error barrier and implicit transaction.
+        if (!sent || !PQpipelineSync(conn_)) fail("cannot send a pipelined statement");
+        queue_.push_back(request);
+        ensure_pipeline_io();
+        return request;
+    } catch (...) {
+        fail_pipeline(std::current_exception());
+        throw;
+    }
+}
+
+void Connection::ensure_pipeline_io() {
+    // libpq 15's PQpipelineSync has tried to send already; what it could not send waits for
+    // writability in the writer.
+    int flushed = PQflush(conn_);
+    if (flushed < 0) fail("cannot send to the server");
+    if (flushed == 1 && !writer_running_) {
+        writer_running_ = true;
+        asio::co_spawn(io_->executor, pipeline_writer(this, io_), asio::detached);
+    }
+    if (!reader_running_) {
+        reader_running_ = true;
+        asio::co_spawn(io_->executor, pipeline_reader(this, io_), asio::detached);
+    } else if (io_->reader_parked && !PQisBusy(conn_)) {
+        io_->poked = true;
+        boost::system::error_code ignored;
+        io_->socket.cancel(ignored);
+    }
+}
+
+asio::awaitable<void> Connection::pipeline_writer(Connection* self,
+                                                  std::shared_ptr<detail::ConnectionIo> io) {
+    // `self` is valid while io->alive: the destructor clears it before freeing anything.
+    for (;;) {
+        int flushed = PQflush(self->conn_);
+        if (flushed < 0) {
+            self->fail_pipeline(detail::make_connection_error(self->conn_, "cannot send to the server", self->secret_));
+            break;
+        }
+        if (io->reader_parked && !PQisBusy(self->conn_)) {
+            io->poked = true;
+            boost::system::error_code ignored;
+            io->socket.cancel(ignored);
+        }
+        if (flushed == 0) break;
+        boost::system::error_code ec;
+        co_await io->socket.async_wait(asio::posix::stream_descriptor::wait_write,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+        if (!io->alive) co_return;
+        if (io->timed_out || self->broken_) break;  // the reader reports it
+        // Another error (a poke meant for the reader): try again.
+    }
+    self->writer_running_ = false;
+}
+
+asio::awaitable<void> Connection::pipeline_reader(Connection* self,
+                                                  std::shared_ptr<detail::ConnectionIo> io) {
+    // `self` is valid while io->alive: the destructor clears it before freeing anything.
+    while (!self->queue_.empty()) {
+        try {
+            while (!self->queue_.empty() && !PQisBusy(self->conn_)) {
+                self->read_pipelined_results(*self->queue_.front());
+            }
+        } catch (...) {
+            self->fail_pipeline(std::current_exception());
+            break;
+        }
+        if (self->queue_.empty()) break;
+        // The watchdog: the oldest statement's deadline (lazily armed, see ConnectionIo).
+        const auto deadline = self->queue_.front()->deadline;
+        io->active = true;
+        io->timed_out = false;
+        io->deadline = deadline;
+        if (deadline != Clock::time_point::max() && (!io->armed || io->armed_until > deadline)) {
+            detail::ConnectionIo::arm(io, deadline);
+        }
+        boost::system::error_code ec;
+        io->reader_parked = true;
+        co_await io->socket.async_wait(asio::posix::stream_descriptor::wait_read,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+        if (!io->alive) co_return;
+        io->reader_parked = false;
+        if (ec && io->poked && !io->timed_out) {
+            io->poked = false;
+            continue;  // libpq holds input already: parse it
+        }
+        io->poked = false;
+        if (ec) {
+            self->fail_pipeline(std::make_exception_ptr(ConnectionError(
+                io->timed_out ? "the server did not answer before the client deadline; "
+                                "connection abandoned"
+                              : "waiting for the server failed: " + ec.message())));
+            break;
+        }
+        if (!PQconsumeInput(self->conn_)) {
+            self->fail_pipeline(detail::make_connection_error(self->conn_, "lost the connection", self->secret_));
+            break;
+        }
+    }
+    io->active = false;
+    self->reader_running_ = false;
+}
+
+void Connection::read_pipelined_results(detail::PipelinedRequest& q) {
+    PGresult* r = PQgetResult(conn_);
+    if (q.commands > 0) {
+        if (r == nullptr) {  // the end of one command's results
+            --q.commands;
+            return;
+        }
+        const bool in_prepare = q.prepared_here && q.commands == 2;
+        switch (PQresultStatus(r)) {
+            case PGRES_TUPLES_OK:
+            case PGRES_COMMAND_OK:
+            case PGRES_EMPTY_QUERY:
+                if (in_prepare) {
+                    PQclear(r);
+                } else {
+                    q.result = Result(r);
+                }
+                return;
+            case PGRES_FATAL_ERROR:
+                if (!q.error) q.error = detail::make_error(r, secret_);
+                q.prepare_failed = q.prepare_failed || in_prepare;
+                PQclear(r);
+                return;
+            case PGRES_PIPELINE_ABORTED:
+                q.aborted = true;
+                q.prepare_failed = q.prepare_failed || in_prepare;
+                PQclear(r);
+                return;
+            default:
+                PQclear(r);
+                fail("pipeline out of step: unexpected result");
+        }
+    }
+    // Both commands are done: the request's Sync comes next.
+    bool synced = r != nullptr && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+    if (r) PQclear(r);
+    if (!synced) fail("pipeline out of step: no sync");
+    auto request = std::move(queue_.front());
+    queue_.pop_front();
+    if (request->internal) return;  // a DEALLOCATE: its failure only leaves a name behind
+    if (!request->error && request->aborted) {
+        request->error = std::make_exception_ptr(
+            PipelineAborted("not run: its statement could not be prepared"));
+    }
+    if (request->error) {
+        note_error(request->error);
+        if (request->prepare_failed) {
+            cache_.erase(request->sql);  // the server has no such statement
+        } else if (retry_after_prepare_error(request->error)) {
+            cache_.erase(request->sql, sqlstate_of(request->error) != "26000");
+        }
+    }
+    request->complete();
+}
+
+void Connection::fail_pipeline(const std::exception_ptr& error) noexcept {
+    if (queue_.empty()) return;
+    broken_ = true;
+    auto pending = std::move(queue_);
+    queue_.clear();
+    for (auto& request : pending) {
+        if (request->done) continue;
+        request->error = error;
+        request->complete();
+    }
 }
 
 asio::awaitable<std::uint64_t> Connection::copy_in(std::string_view copy_sql,

@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <string>
@@ -25,6 +26,7 @@ namespace shipd::pg {
 
 namespace detail {
 struct ConnectionIo;
+struct PipelinedRequest;
 }
 
 /// One statement of a pipeline.
@@ -105,6 +107,20 @@ public:
     boost::asio::awaitable<std::vector<Outcome>> pipeline(
         std::vector<Query> queries, PipelineSync sync = PipelineSync::kEachQuery);
 
+    /// One statement sent on this connection's open pipeline (auto-pipelining): many
+    /// coroutines may await submit() on the same connection at once; each statement is its
+    /// own request with its own Sync, so an error fails only that statement. The connection
+    /// enters pipeline mode at the first submit; until in_flight() is 0 and end_pipeline() ran,
+    /// nothing else may use it. A cancelled waiter leaves the connection usable (its result is
+    /// read and dropped). Throws like execute(); when the session is lost every statement in
+    /// flight fails with ConnectionError.
+    boost::asio::awaitable<Result> submit(std::string_view sql, const Params& params);
+    /// Statements submitted and not yet answered.
+    std::size_t in_flight() const noexcept { return queue_.size(); }
+    /// Leaves pipeline mode once nothing is in flight; false when it cannot (the connection is
+    /// then marked broken).
+    bool end_pipeline() noexcept;
+
     /// COPY ... FROM STDIN with `data` in COPY text format (see append_copy_row); returns the
     /// rows copied. Throws like execute().
     boost::asio::awaitable<std::uint64_t> copy_in(std::string_view copy_sql, std::string_view data);
@@ -139,6 +155,15 @@ private:
     boost::asio::awaitable<void> deallocate_evicted();
     boost::asio::awaitable<Outcome> run_once(std::string_view sql, const Params& params,
                                              bool& retryable);
+    std::shared_ptr<detail::PipelinedRequest> send_pipelined(std::string_view sql,
+                                                             const Params& params);
+    void ensure_pipeline_io();
+    static boost::asio::awaitable<void> pipeline_reader(Connection* self,
+                                                        std::shared_ptr<detail::ConnectionIo> io);
+    static boost::asio::awaitable<void> pipeline_writer(Connection* self,
+                                                        std::shared_ptr<detail::ConnectionIo> io);
+    void read_pipelined_results(detail::PipelinedRequest& request);
+    void fail_pipeline(const std::exception_ptr& error) noexcept;
     void rewrap_socket();
     void begin_operation();
     void end_operation() noexcept;
@@ -154,6 +179,10 @@ private:
     Histogram* query_time_ = nullptr;
     Clock::time_point created_at_;
     bool broken_ = false;
+    // Auto-pipelining (submit): statements sent and not yet answered, oldest first.
+    std::deque<std::shared_ptr<detail::PipelinedRequest>> queue_;
+    bool reader_running_ = false;
+    bool writer_running_ = false;
     friend class OperationScope;
 };
 

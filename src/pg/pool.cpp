@@ -34,6 +34,13 @@ struct PoolWaiter {
     bool done = false;
 };
 
+// A leased connection in pipeline mode shared by many statements (Pool::execute_params).
+struct Pipe {
+    explicit Pipe(Lease l) : lease(std::move(l)) {}
+    Lease lease;
+    std::size_t in_flight = 0;
+};
+
 }  // namespace detail
 
 namespace {
@@ -415,9 +422,131 @@ asio::awaitable<void> Pool::rollback_then_release([[maybe_unused]] std::shared_p
     release(e);
 }
 
+// ---- auto-pipelining --------------------------------------------------------------------
+
+bool Pool::pipelining() const noexcept {
+    return settings_.pipeline_connections > 0 && settings_.pipeline_depth > 0 &&
+           connection_settings_.statement_cache_size > 0;
+}
+
+detail::Pipe* Pool::pick_pipe() noexcept {
+    // The least loaded pipe with room; a broken or expired one takes nothing new (it is
+    // retired once its statements are answered).
+    const auto now = Clock::now();
+    detail::Pipe* best = nullptr;
+    for (auto& p : pipes_) {
+        if (p->in_flight >= settings_.pipeline_depth || p->lease->broken() ||
+            now >= p->lease.entry_->expires_at) {
+            continue;
+        }
+        if (!best || p->in_flight < best->in_flight) best = p.get();
+    }
+    return best;
+}
+
+void Pool::settle_pipe(detail::Pipe* pipe) noexcept {
+    // An idle pipe goes back to the pool at once: the next statement takes an idle connection
+    // again (no I/O), and the pool's view of in_use stays true.
+    if (pipe->in_flight > 0) return;
+    pipe->lease->end_pipeline();
+    auto it = std::find_if(pipes_.begin(), pipes_.end(), [pipe](const auto& p) { return p.get() == pipe; });
+    if (it != pipes_.end()) pipes_.erase(it);  // the lease returns the connection
+}
+
+void Pool::wake_pipe_waiter() noexcept {
+    while (!pipe_waiters_.empty()) {
+        auto w = std::move(pipe_waiters_.front());
+        pipe_waiters_.pop_front();
+        if (w->done) continue;
+        w->done = true;
+        --pipe_waiting_;
+        w->timer.cancel();
+        return;
+    }
+}
+
 asio::awaitable<Result> Pool::execute_params(std::string_view sql, Params params) {
-    auto lease = co_await acquire();
-    co_return co_await lease->execute(sql, std::move(params));
+    if (!pipelining()) {
+        auto lease = co_await acquire();
+        co_return co_await lease->execute(sql, std::move(params));
+    }
+    auto self = shared_from_this();
+    const auto start = Clock::now();
+    const auto deadline = start + settings_.acquire_timeout;
+    detail::Pipe* pipe = nullptr;
+    bool opened = false;  // acquire() counted and timed it already
+    for (;;) {
+        if (closed_) throw PoolClosed("pool " + settings_.name + " is closed");
+        pipe = pick_pipe();
+        const bool can_open = pipes_.size() + pipes_opening_ < settings_.pipeline_connections;
+        // Spread over the pipes (one busy backend per pipe), then fill them.
+        if (pipe && (pipe->in_flight == 0 || !can_open)) break;
+        if (can_open) {
+            ++pipes_opening_;
+            Lease lease;
+            std::exception_ptr error;
+            try {
+                auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+                lease = co_await acquire("pipeline", std::max(left, std::chrono::milliseconds(0)));
+            } catch (...) {
+                error = std::current_exception();
+            }
+            --pipes_opening_;
+            if (error) {
+                wake_pipe_waiter();  // it may open the pipe this one could not
+                std::rethrow_exception(error);
+            }
+            pipes_.push_back(std::make_unique<detail::Pipe>(std::move(lease)));
+            pipe = pipes_.back().get();
+            opened = true;
+            break;
+        }
+        if (waiting_ + pipe_waiting_ >= settings_.max_waiters) {
+            ++overloaded_;
+            throw PoolOverloaded("pool " + settings_.name + " overloaded: " +
+                                 std::to_string(waiting_ + pipe_waiting_) + " requests already waiting");
+        }
+        auto w = std::make_shared<detail::PoolWaiter>(executor_);
+        w->timer.expires_at(deadline);
+        pipe_waiters_.push_back(w);
+        ++pipe_waiting_;
+        boost::system::error_code ec;
+        co_await w->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        const bool woken = w->done;
+        if (!w->done) {
+            w->done = true;
+            --pipe_waiting_;
+        }
+        if (w->error) std::rethrow_exception(w->error);
+        if (!woken) {
+            if (ec) throw boost::system::system_error(asio::error::operation_aborted);
+            ++timeouts_;
+            throw PoolTimeout("pool " + settings_.name + ": no room in a pipeline within " +
+                              std::to_string(settings_.acquire_timeout.count()) + " ms (" +
+                              std::to_string(pipes_.size()) + " pipelines of " +
+                              std::to_string(settings_.pipeline_depth) + ", waiting " +
+                              std::to_string(pipe_waiting_) + ")");
+        }
+    }
+    ++pipe->in_flight;
+    ++pipelined_total_;
+    if (!opened) {
+        ++acquired_total_;
+        acquire_wait_.record(Clock::now() - start);
+    }
+    Result result;
+    std::exception_ptr error;
+    try {
+        result = co_await pipe->lease->submit(sql, params);
+    } catch (...) {
+        error = std::current_exception();
+    }
+    --pipe->in_flight;
+    pipe->lease.entry_->acquired_at = Clock::now();  // busy, not leaked
+    settle_pipe(pipe);
+    wake_pipe_waiter();
+    if (error) std::rethrow_exception(error);
+    co_return result;
 }
 
 asio::awaitable<Transaction> Pool::begin(std::string label) {
@@ -515,8 +644,10 @@ PoolStats Pool::stats() const {
     s.idle = idle_.size();
     s.in_use = in_use_;
     s.opening = opening_;
-    s.waiting = waiting_;
+    s.waiting = waiting_ + pipe_waiting_;
     s.max = settings_.max_size();
+    s.pipelines = pipes_.size();
+    s.pipelined_total = pipelined_total_;
     s.acquired_total = acquired_total_;
     s.timeouts = timeouts_;
     s.overloaded = overloaded_;
@@ -536,7 +667,17 @@ void Pool::close() {
     closed_ = true;
     janitor_timer_.cancel();
     reconnect_timer_.cancel();
-    fail_waiters(std::make_exception_ptr(PoolClosed("pool " + settings_.name + " is closed")));
+    auto closed = std::make_exception_ptr(PoolClosed("pool " + settings_.name + " is closed"));
+    fail_waiters(closed);
+    while (!pipe_waiters_.empty()) {
+        auto w = std::move(pipe_waiters_.front());
+        pipe_waiters_.pop_front();
+        if (w->done) continue;
+        w->done = true;
+        --pipe_waiting_;
+        w->error = closed;
+        w->timer.cancel();
+    }
     while (!idle_.empty()) discard(idle_.back(), "pool closed");
 }
 

@@ -41,6 +41,7 @@ struct PoolEntry {
 };
 
 struct PoolWaiter;
+struct Pipe;
 
 }  // namespace detail
 
@@ -60,6 +61,8 @@ struct PoolStats {
     std::uint64_t connect_errors = 0;
     std::uint64_t evicted = 0;       ///< connections closed broken, failed validation, expired
     std::uint64_t leaks_reported = 0;
+    std::size_t pipelines = 0;          ///< connections carrying pipelined statements now
+    std::uint64_t pipelined_total = 0;  ///< statements sent through them
     bool database_down = false;
     std::string last_error;          ///< password-free
     Histogram acquire_wait;
@@ -118,7 +121,9 @@ public:
     boost::asio::awaitable<Lease> acquire(std::string label = {});
     boost::asio::awaitable<Lease> acquire(std::string label, std::chrono::milliseconds timeout);
 
-    /// acquire + one statement + release. Throws what acquire() and Connection::execute throw.
+    /// One statement. With pipelining on (PoolSettings::pipeline_connections) it joins the
+    /// pipeline of one of a few shared connections (Connection::submit); otherwise acquire +
+    /// execute + release. Throws what acquire() and Connection::execute throw.
     template <class... Args>
     boost::asio::awaitable<Result> execute(std::string_view sql, const Args&... args) {
         return execute_params(sql, Params(args...));
@@ -145,6 +150,10 @@ private:
          PoolSettings settings);
 
     void release(detail::PoolEntry* entry) noexcept;
+    bool pipelining() const noexcept;
+    detail::Pipe* pick_pipe() noexcept;
+    void settle_pipe(detail::Pipe* pipe) noexcept;
+    void wake_pipe_waiter() noexcept;
     void deliver(detail::PoolEntry* entry);
     void take(detail::PoolEntry* entry, const std::string& label);
     void discard(detail::PoolEntry* entry, std::string_view reason);
@@ -170,6 +179,11 @@ private:
     std::list<detail::PoolEntry> entries_;    // every open connection
     std::vector<detail::PoolEntry*> idle_;    // a stack: the most recently used on top
     std::deque<std::shared_ptr<detail::PoolWaiter>> waiters_;  // FIFO
+    std::vector<std::unique_ptr<detail::Pipe>> pipes_;          // pipelined connections
+    std::deque<std::shared_ptr<detail::PoolWaiter>> pipe_waiters_;  // FIFO, for pipe room
+    std::size_t pipes_opening_ = 0;
+    std::size_t pipe_waiting_ = 0;
+    std::uint64_t pipelined_total_ = 0;
     boost::asio::steady_timer janitor_timer_;
     boost::asio::steady_timer reconnect_timer_;
     std::size_t total_ = 0;    // open + opening

@@ -12,6 +12,7 @@ PoolSettings PoolSettings::bulk() {
     s.min_size = 10;
     s.size = 10;
     s.max_overflow = 22;
+    s.pipeline_connections = 0;  // batch statements are long: a connection each
     return s;
 }
 

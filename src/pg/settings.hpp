@@ -84,6 +84,15 @@ struct PoolSettings {
     std::chrono::milliseconds reconnect_backoff_min = 10ms;
     std::chrono::milliseconds reconnect_backoff_max = 5s;
 
+    /// Auto-pipelining of single statements (Pool::execute): up to this many connections
+    /// each carry many statements in flight at once, one Sync each (0 = off: every statement
+    /// leases a connection of its own). Few busy backends beat many sleeping ones: see
+    /// docs/DESIGN.md. Off by itself when statement_cache_size is 0 (PgBouncer mode).
+    std::size_t pipeline_connections = 2;
+    /// Statements in flight per pipelined connection; beyond, callers queue (FIFO, bounded by
+    /// acquire_timeout) so that one descheduled backend holds up few of them.
+    std::size_t pipeline_depth = 16;
+
     /// size + max_overflow.
     std::size_t max_size() const noexcept { return size + max_overflow; }
 

@@ -1,0 +1,266 @@
+// Auto-pipelining (Pool::execute over Connection::submit) against a live PostgreSQL: many
+// statements share few connections, results reach their own caller, an error or a timeout
+// stays in its statement, cancelled callers leave the connection usable, a killed backend
+// fails only what was in flight, a schema change under a cached statement is survived, the
+// depth bound queues callers, and the pool settles afterwards.
+#include <gtest/gtest.h>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <list>
+#include <random>
+
+#include "pg/errors.hpp"
+#include "pg/pool.hpp"
+#include "pg/tests/test_util.hpp"
+
+namespace shipd::pg {
+namespace {
+
+using namespace testing;
+namespace asio = boost::asio;
+
+class PipelineTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        db_ = shipd::testing::fresh_database();
+        connection_ = settings_for(db_);
+        settings_.name = "pipe";
+        settings_.min_size = 1;
+        settings_.size = 10;
+        settings_.max_overflow = 0;
+        settings_.acquire_timeout = 5s;
+        settings_.pipeline_connections = 2;
+        settings_.pipeline_depth = 16;
+    }
+    void TearDown() override {
+        if (pool_) pool_->close();
+    }
+    Pool& make_pool() {
+        pool_ = Pool::create(io_.get_executor(), connection_, settings_);
+        run(io_, pool_->start());
+        return *pool_;
+    }
+    void pump_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+        auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!done() && std::chrono::steady_clock::now() < deadline) {
+            io_.restart();
+            io_.run_one_for(10ms);
+        }
+    }
+    void expect_settled() {
+        auto s = pool_->stats();
+        EXPECT_EQ(s.in_use, 0u);
+        EXPECT_EQ(s.waiting, 0u);
+        EXPECT_EQ(s.pipelines, 0u);
+        EXPECT_EQ(s.size, s.idle);
+    }
+    int server_connections() {
+        return std::stoi(shipd::testing::sql_value(
+            db_, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'shipd/pipe'"));
+    }
+
+    asio::io_context io_;
+    std::string db_;
+    ConnectionSettings connection_;
+    PoolSettings settings_;
+    std::shared_ptr<Pool> pool_;
+};
+
+TEST_F(PipelineTest, ManyStatementsShareFewConnectionsAndGetTheirOwnResults) {
+    auto& pool = make_pool();
+    constexpr int kCallers = 300;
+    int ok = 0, wrong = 0;
+    std::size_t most_pipes = 0, most_size = 0;
+    auto caller = [&](int i) -> asio::awaitable<void> {
+        auto r = co_await pool.execute("SELECT $1::int * 2, pg_sleep(0.001)", i);
+        (r.scalar<int>() == i * 2 ? ok : wrong)++;
+        most_pipes = std::max(most_pipes, pool.stats().pipelines);
+        most_size = std::max(most_size, pool.stats().size);
+    };
+    for (int i = 0; i < kCallers; ++i) asio::co_spawn(io_, caller(i), asio::detached);
+    pump_until([&] { return ok + wrong == kCallers; }, 30s);
+    EXPECT_EQ(ok, kCallers);
+    EXPECT_EQ(wrong, 0);
+    // Two connections carried all 300 (the pool's ten would each have held one at a time).
+    EXPECT_EQ(most_pipes, 2u);
+    EXPECT_LE(most_size, 2u);
+    EXPECT_EQ(pool.stats().pipelined_total, static_cast<std::uint64_t>(kCallers));
+    EXPECT_LE(server_connections(), 2);
+    expect_settled();
+}
+
+TEST_F(PipelineTest, AnErrorOrATimeoutStaysInItsStatement) {
+    connection_.command_timeout = 300ms;
+    auto& pool = make_pool();
+    run(io_, pool.execute("CREATE TABLE u (v int PRIMARY KEY)"));
+    int ok = 0, division = 0, unique = 0, timeout = 0, other = 0;
+    auto caller = [&](int i) -> asio::awaitable<void> {
+        try {
+            switch (i % 4) {
+                case 0:
+                    co_await pool.execute("SELECT 1 / $1::int", 0);
+                    break;
+                case 1:
+                    co_await pool.execute("INSERT INTO u VALUES (1) ON CONFLICT DO NOTHING");
+                    co_await pool.execute("INSERT INTO u VALUES (1)");
+                    break;
+                case 2:
+                    if (i % 40 == 2) co_await pool.execute("SELECT pg_sleep(5)");
+                    break;
+                default:
+                    break;
+            }
+            auto r = co_await pool.execute("SELECT $1::int", i);
+            if (r.scalar<int>() == i) ++ok;
+        } catch (const UniqueViolation&) {
+            ++unique;
+        } catch (const QueryCanceled&) {
+            ++timeout;
+        } catch (const Error& e) {
+            (e.sqlstate() == "22012" ? division : other)++;
+        }
+    };
+    for (int i = 0; i < 200; ++i) asio::co_spawn(io_, caller(i), asio::detached);
+    pump_until([&] { return ok + division + unique + timeout + other == 200; }, 30s);
+    EXPECT_EQ(division, 50);
+    EXPECT_EQ(unique, 50);
+    EXPECT_EQ(timeout, 5);
+    EXPECT_EQ(ok, 95);
+    EXPECT_EQ(other, 0);
+    EXPECT_EQ(pool.stats().evicted, 0u);  // statement errors keep the connection
+    expect_settled();
+}
+
+TEST_F(PipelineTest, CancelledCallersLeaveTheConnectionUsable) {
+    auto& pool = make_pool();
+    std::list<asio::cancellation_signal> signals;
+    int finished = 0, cancelled = 0, ok = 0;
+    std::mt19937 rng(7);
+    std::list<asio::steady_timer> timers;
+    for (int i = 0; i < 120; ++i) {
+        auto& signal = signals.emplace_back();
+        // Arguments, not captures: the coroutine outlives this lambda object.
+        auto task = [](Pool& p, int n) -> asio::awaitable<int> {
+            auto r = co_await p.execute("SELECT $1::int, pg_sleep(0.002)", n);
+            co_return r.scalar<int>();
+        };
+        asio::co_spawn(io_, task(pool, i),
+                       asio::bind_cancellation_slot(signal.slot(), [&, i](std::exception_ptr e, int v) {
+                           ++finished;
+                           if (e) {
+                               ++cancelled;
+                           } else if (v == i) {
+                               ++ok;
+                           }
+                       }));
+        if (i % 2 == 0) {
+            auto& t = timers.emplace_back(io_, std::chrono::milliseconds(rng() % 30));
+            t.async_wait([&signal](boost::system::error_code ec) {
+                if (!ec) signal.emit(asio::cancellation_type::terminal);
+            });
+        }
+    }
+    pump_until([&] { return finished == 120; }, 30s);
+    EXPECT_EQ(finished, 120);
+    EXPECT_EQ(ok + cancelled, 120);
+    EXPECT_GE(ok, 60);
+    pump_until([&] { return pool.stats().pipelines == 0; }, 5s);
+    EXPECT_EQ(pool.stats().evicted, 0u);  // nobody broke a connection by leaving
+    EXPECT_EQ(run(io_, pool.execute("SELECT 5")).scalar<int>(), 5);
+    expect_settled();
+}
+
+TEST_F(PipelineTest, AKilledBackendFailsOnlyWhatWasInFlight) {
+    settings_.pipeline_connections = 1;
+    auto& pool = make_pool();
+    int lost = 0, ok = 0, other = 0;
+    auto caller = [&]() -> asio::awaitable<void> {
+        try {
+            co_await pool.execute("SELECT pg_sleep(0.5)");
+            ++ok;
+        } catch (const ConnectionError&) {
+            ++lost;
+        } catch (...) {
+            ++other;
+        }
+    };
+    for (int i = 0; i < 5; ++i) asio::co_spawn(io_, caller(), asio::detached);
+    pump_until([&] { return pool.stats().pipelines == 1; }, 5s);
+    pump_until([] { return false; }, 100ms);
+    shipd::testing::sql(db_, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE application_name = 'shipd/pipe' AND state = 'active'");
+    pump_until([&] { return lost + ok + other == 5; }, 10s);
+    EXPECT_EQ(lost, 5);
+    EXPECT_EQ(other, 0);
+    // The next statements get a fresh connection.
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(run(io_, pool.execute("SELECT $1::int", i)).scalar<int>(), i);
+    EXPECT_GE(pool.stats().evicted, 1u);
+    expect_settled();
+}
+
+TEST_F(PipelineTest, SchemaChangeUnderACachedStatementIsSurvived) {
+    settings_.pipeline_connections = 1;
+    auto& pool = make_pool();
+    run(io_, pool.execute("CREATE TABLE t (a int)"));
+    run(io_, pool.execute("INSERT INTO t VALUES (1)"));
+    // Keep the pipe (and its cached statement) alive across the ALTER: a slow statement in
+    // flight holds the connection.
+    bool slow_done = false;
+    auto slow = [&]() -> asio::awaitable<void> {
+        co_await pool.execute("SELECT pg_sleep(0.4)");
+        slow_done = true;
+    };
+    EXPECT_EQ(run(io_, pool.execute("SELECT * FROM t")).size(), 1u);
+    asio::co_spawn(io_, slow(), asio::detached);
+    asio::co_spawn(io_, pool.execute("SELECT * FROM t"), asio::detached);  // cached on the pipe
+    shipd::testing::sql(db_, "ALTER TABLE t ADD COLUMN b text DEFAULT 'x'");
+    auto r = run(io_, pool.execute("SELECT * FROM t"));  // 0A000 on the pipe, retried once
+    EXPECT_EQ(r.size(), 1u);
+    EXPECT_EQ(r[0].size(), 2);
+    pump_until([&] { return slow_done; }, 5s);
+    expect_settled();
+}
+
+TEST_F(PipelineTest, TheDepthBoundQueuesCallersFifo) {
+    settings_.pipeline_connections = 1;
+    settings_.pipeline_depth = 2;
+    auto& pool = make_pool();
+    std::vector<int> order;
+    std::size_t most_waiting = 0, most_in_use = 0;
+    auto caller = [&](int i) -> asio::awaitable<void> {
+        co_await pool.execute("SELECT pg_sleep(0.01)");
+        order.push_back(i);
+        most_waiting = std::max(most_waiting, pool.stats().waiting);
+    };
+    for (int i = 0; i < 20; ++i) asio::co_spawn(io_, caller(i), asio::detached);
+    io_.poll();
+    most_waiting = pool.stats().waiting;
+    most_in_use = pool.stats().in_use;
+    pump_until([&] { return order.size() == 20u; }, 20s);
+    ASSERT_EQ(order.size(), 20u);
+    EXPECT_GE(most_waiting, 17u);  // 1 opening the pipe, the rest queued behind it
+    EXPECT_EQ(most_in_use, 1u);
+    EXPECT_EQ(server_connections(), 1);
+    expect_settled();
+}
+
+TEST_F(PipelineTest, OffMeansAConnectionPerStatement) {
+    settings_.pipeline_connections = 0;
+    auto& pool = make_pool();
+    int ok = 0;
+    std::size_t most_size = 0;
+    auto caller = [&](int i) -> asio::awaitable<void> {
+        auto r = co_await pool.execute("SELECT $1::int, pg_sleep(0.02)", i);
+        if (r.scalar<int>() == i) ++ok;
+        most_size = std::max(most_size, pool.stats().size);
+    };
+    for (int i = 0; i < 10; ++i) asio::co_spawn(io_, caller(i), asio::detached);
+    pump_until([&] { return ok == 10; }, 20s);
+    EXPECT_EQ(ok, 10);
+    EXPECT_GT(most_size, 2u);
+    EXPECT_EQ(pool.stats().pipelined_total, 0u);
+}
+
+}  // namespace
+}  // namespace shipd::pg
