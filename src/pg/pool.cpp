@@ -1,6 +1,7 @@
 // Pool: acquire / release, FIFO hand-off, fail-fast while down, background reconnect, the
 // janitor (leaks, idle overflow, lifetime, refill).
 #include "pg/pool.hpp"
+#include "pg/wait_tally.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -300,6 +301,7 @@ asio::awaitable<Lease> Pool::acquire(std::string label, std::chrono::millisecond
     auto self = shared_from_this();
     const auto start = Clock::now();
     const auto deadline = start + timeout;
+    wait_tally::Scope tally(start);  // this wait counts for the caller's request (wait_tally.hpp)
     for (;;) {
         if (closed_) throw PoolClosed("pool " + settings_.name + " is closed");
         if (!idle_.empty()) {
