@@ -10,6 +10,7 @@ packages=(
   libssl-dev libfmt-dev libspdlog-dev libcli11-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   wrk libicu-dev
+  prometheus
 )
 
 missing=()

@@ -3,13 +3,22 @@
 
 #include "http/router.hpp"
 #include "log/log.hpp"
+#include "pg/wait_tally.hpp"
 
 namespace shipd::api {
 
 http::Middleware access_log() {
     return [](http::RequestContext& ctx, const http::Handler& next) -> boost::asio::awaitable<http::Response> {
+        // The request's pool wait: the database calls arm this tally (api/database.hpp).
+        ctx.pool_wait_tally = pg::wait_tally::open();
+        struct Close {
+            http::RequestContext& ctx;
+            ~Close() { pg::wait_tally::close(ctx.pool_wait_tally); }  // when next() throws
+        } close{ctx};
         http::Response res = co_await next(ctx);
         log::AccessRecord r;
+        r.pool_wait_ms = std::chrono::duration<double, std::milli>(pg::wait_tally::close(ctx.pool_wait_tally)).count();
+        ctx.pool_wait_tally = 0;
         r.method = ctx.request.method_string();
         r.path = http::target_path(ctx.request.target());
         r.route = ctx.route;

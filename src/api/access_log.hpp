@@ -1,4 +1,5 @@
-// The access log: one line a request (method, path, status, duration, request id, key).
+// The access log: one line a request (method, path, status, duration, pool wait, request id,
+// key).
 #pragma once
 
 #include "http/types.hpp"

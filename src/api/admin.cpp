@@ -1,6 +1,7 @@
 // Admin routes.
 #include "api/admin.hpp"
 
+#include "api/database.hpp"
 #include "api/request.hpp"
 #include "domain/json_write.hpp"
 #include "pg/cluster.hpp"
@@ -14,8 +15,8 @@ using http::Response;
 using http::Status;
 
 void add_admin_routes(http::Router& router, Services& services) {
-    router.add(http::Verb::get, "/v1/admin/db/connections", [&services](RequestContext&) -> asio::awaitable<Response> {
-        auto r = co_await store::connection_report(services.cluster->read());
+    router.add(http::Verb::get, "/v1/admin/db/connections", [&services](RequestContext& ctx) -> asio::awaitable<Response> {
+        auto r = co_await store::connection_report(db(services, ctx).read());
         std::string out = "{\"database\":";
         domain::write_string(out, r.database);
         out += ",\"connections\":" + std::to_string(r.total) + ",\"server_connections\":" + std::to_string(r.server_total) +

@@ -8,6 +8,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "api/database.hpp"
 #include "api/api_error.hpp"
 #include "pg/cluster.hpp"
 #include "store/api_keys_store.hpp"
@@ -124,7 +125,7 @@ http::Middleware authentication(Services& services) {
         auto& cache = services.keys.entries;
         auto it = cache.find(hash);
         if (it == cache.end() || now - it->second.fetched > kKeyCacheTtl) {
-            auto found = co_await store::find_key_by_hash(services.cluster->read(), hash);
+            auto found = co_await store::find_key_by_hash(db(services, ctx).read(), hash);
             if (cache.size() >= kKeyCacheMax) cache.clear();
             KeyCache::Entry entry;
             entry.fetched = now;

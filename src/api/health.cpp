@@ -7,6 +7,8 @@
 
 #include "http/errors.hpp"
 #include "text/json_escape.hpp"
+#include "api/database.hpp"
+#include "api/process_snapshot.hpp"
 #include "pg/cluster.hpp"
 
 namespace shipd::api {
@@ -37,7 +39,7 @@ void add_health_routes(http::Router& router, Services& services) {
         std::string reason = "the primary database is unavailable";
         if (services.cluster->write().healthy()) {
             try {
-                auto lease = co_await services.cluster->write().acquire("health/ready", std::chrono::duration_cast<std::chrono::milliseconds>(kProbeTimeout));
+                auto lease = co_await db(services, ctx).write().acquire("health/ready", std::chrono::duration_cast<std::chrono::milliseconds>(kProbeTimeout));
                 co_await lease->ping(std::chrono::steady_clock::now() + kProbeTimeout);
                 co_return http::json_response(http::Status::ok, R"({"status":"ready"})");
             } catch (const std::exception& e) {
@@ -46,20 +48,21 @@ void add_health_routes(http::Router& router, Services& services) {
         }
         co_return http::error_response(http::Status::service_unavailable, "DATABASE_UNAVAILABLE", reason, ctx.request_id, {}, 5);
     });
-    router.add(http::Verb::get, "/health", [&services](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+    router.add(http::Verb::get, "/health", [&services](http::RequestContext& ctx) -> boost::asio::awaitable<http::Response> {
         auto started = std::chrono::steady_clock::now();
         bool reachable = false;
         std::string error;
         try {
-            auto lease = co_await services.cluster->write().acquire("health", std::chrono::duration_cast<std::chrono::milliseconds>(kProbeTimeout));
+            auto lease = co_await db(services, ctx).write().acquire("health", std::chrono::duration_cast<std::chrono::milliseconds>(kProbeTimeout));
             co_await lease->ping(std::chrono::steady_clock::now() + kProbeTimeout);
             reachable = true;
         } catch (const std::exception& e) {
             error = e.what();
         }
         double latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-        auto health = services.cluster->health();
-        bool impaired = !health.healthy || services.schema.current < services.schema.head;
+        // The pools of every event loop, summed (each read on its own loop).
+        ProcessSnapshot process = co_await snapshot_process(services);
+        bool impaired = !process.healthy || services.schema.current < services.schema.head;
         const char* status = !reachable ? "down" : impaired ? "degraded" : "ok";
         std::string body = "{\"status\":\"";
         body += status;
@@ -76,9 +79,9 @@ void add_health_routes(http::Router& router, Services& services) {
         }
         body += "},\"schema\":{\"revision\":" + std::to_string(services.schema.current) +
                 ",\"head\":" + std::to_string(services.schema.head) + "},\"pools\":[";
-        for (size_t i = 0; i < health.pools.size(); ++i) {
+        for (size_t i = 0; i < process.pools.size(); ++i) {
             if (i) body += ',';
-            write_pool(body, health.pools[i]);
+            write_pool(body, process.pools[i].stats);
         }
         body += "]}";
         http::Response res = http::json_response(reachable ? http::Status::ok : http::Status::service_unavailable, std::move(body));

@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/database.hpp"
 #include "api/api_error.hpp"
 #include "api/auth.hpp"
 #include "pg/cluster.hpp"
@@ -35,8 +36,7 @@ http::Handler idempotent(Services& services, http::Handler handler) {
                            "Idempotency-Key must be 1 to 255 printable ASCII characters",
                            {{"Idempotency-Key", "is malformed"}});
         }
-        pg::Pool& pool = services.cluster->write();
-        auto begun = co_await store::begin_idempotent(pool, ctx.principal, key, request_hash(ctx));
+        auto begun = co_await store::begin_idempotent(db(services, ctx).write(), ctx.principal, key, request_hash(ctx));
         switch (begun.outcome) {
             case store::BeginOutcome::kReplay: {
                 http::Response res{static_cast<http::Status>(begun.status), 11};
@@ -64,11 +64,11 @@ http::Handler idempotent(Services& services, http::Handler handler) {
             res = map_error(std::current_exception(), ctx);
         }
         if (res.result_int() < 500) {
-            co_await store::complete_idempotent(pool, ctx.principal, key, static_cast<int>(res.result_int()), res.body());
+            co_await store::complete_idempotent(db(services, ctx).write(), ctx.principal, key, static_cast<int>(res.result_int()), res.body());
             co_return res;
         }
         try {
-            co_await store::abandon_idempotent(pool, ctx.principal, key);
+            co_await store::abandon_idempotent(db(services, ctx).write(), ctx.principal, key);
         } catch (const std::exception& e) {
             spdlog::warn("request {}: could not release Idempotency-Key: {}", ctx.request_id, e.what());
         }

@@ -7,7 +7,9 @@
 #include "api/auth.hpp"
 #include "api/health.hpp"
 #include "api/imports.hpp"
+#include "api/metrics.hpp"
 #include "api/rate_limit.hpp"
+#include "api/request_metrics.hpp"
 #include "api/shipments.hpp"
 #include "api/tracking.hpp"
 #include "api/webhooks.hpp"
@@ -15,13 +17,15 @@
 namespace shipd::api {
 
 void add_routes(http::Router& router, Services& services) {
-    // Outermost first: the access log sees every final answer; every error, authentication's
-    // included, is mapped in one place.
+    // Outermost first: the metrics and the access log see every final answer; every error,
+    // authentication's included, is mapped in one place.
+    router.use(request_metrics(services.metrics.http));
     if (services.settings->access_log) router.use(access_log());
     router.use(error_mapping());
     router.use(authentication(services));
     router.use(rate_limiting(services, services.loops));
     add_health_routes(router, services);
+    add_metrics_routes(router, services);
     add_shipment_routes(router, services);
     add_tracking_routes(router, services);
     add_import_routes(router, services);

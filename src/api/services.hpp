@@ -1,10 +1,14 @@
 // Services: what handlers of one event loop use (its database cluster, the carrier, settings).
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include <chrono>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
+#include "api/loop_metrics.hpp"
 #include "config/settings.hpp"
 
 namespace shipd::pg {
@@ -54,6 +58,13 @@ struct Services {
     KeyCache keys;
     std::unordered_map<std::string, RateBucket> rate_buckets;  ///< by API key id
     int loops = 1;  ///< event loops in this process (limits are shared out between them)
+    /// This loop's executor (the thread that owns everything here).
+    boost::asio::any_io_executor executor;
+    /// Every loop's Services, this one included, for the routes that report the whole process
+    /// (/metrics, /health). Filled by app/ before serving, read-only afterwards; another loop's
+    /// members are touched only on that loop's executor (process_snapshot.hpp).
+    const std::vector<Services*>* all_loops = nullptr;
+    LoopMetrics metrics;  ///< written on this loop only
 };
 
 }  // namespace shipd::api

@@ -2,6 +2,7 @@
 // leases and returns its own.
 #include "api/shipments.hpp"
 
+#include "api/database.hpp"
 #include "api/api_error.hpp"
 #include "api/idempotency.hpp"
 #include "api/request.hpp"
@@ -57,7 +58,7 @@ void add_shipment_routes(http::Router& router, Services& services) {
         } catch (const carriers::CarrierError& e) {
             throw carrier_failed(e);
         }
-        domain::Shipment stored = co_await store::create_shipment(services.cluster->write(), shipment);
+        domain::Shipment stored = co_await store::create_shipment(db(services, ctx).write(), shipment);
         std::string body;
         domain::write_shipment(body, stored);
         co_return json(Status::created, std::move(body));
@@ -65,7 +66,7 @@ void add_shipment_routes(http::Router& router, Services& services) {
 
     router.add(http::Verb::get, "/v1/shipments/{id}", [&services](RequestContext& ctx) -> asio::awaitable<Response> {
         std::string id = require_uuid(ctx, "id");
-        auto shipment = co_await store::get_shipment(services.cluster->read(), id);
+        auto shipment = co_await store::get_shipment(db(services, ctx).read(), id);
         if (!shipment) throw not_found("shipment " + id);
         std::string body;
         body.reserve(2048);
@@ -85,7 +86,7 @@ void add_shipment_routes(http::Router& router, Services& services) {
         f.reference = q.reference;
         f.start = q.start_datetime;
         f.end = q.end_datetime;
-        auto page = co_await store::list_shipments(services.cluster->read(), f);
+        auto page = co_await store::list_shipments(db(services, ctx).read(), f);
         std::string body;
         domain::write_shipments_page(body, page.shipments, page.has_more);
         co_return json(Status::ok, std::move(body));
@@ -95,7 +96,7 @@ void add_shipment_routes(http::Router& router, Services& services) {
         std::string id = require_uuid(ctx, "id");
         require_content_type(ctx, "application/json");
         domain::BuyRequest req = take(domain::parse_buy(ctx.request.body()));
-        auto shipment = co_await store::get_shipment(services.cluster->write(), id);
+        auto shipment = co_await store::get_shipment(db(services, ctx).write(), id);
         if (!shipment) throw not_found("shipment " + id);
         if (shipment->selected_rate) {
             throw ApiError(Status::conflict, "CONFLICT", "shipment " + id + " is already purchased");
@@ -123,7 +124,7 @@ void add_shipment_routes(http::Router& router, Services& services) {
             if (!bought.easypost_id.empty()) purchase.easypost_id = bought.easypost_id;
             else if (shipment->easypost_id) purchase.easypost_id = shipment->easypost_id;
             purchase.message = "Label created: " + bought.rate.carrier + " " + bought.rate.service;
-            auto result = co_await store::buy(services.cluster->write(), id, purchase);
+            auto result = co_await store::buy(db(services, ctx).write(), id, purchase);
             if (result.outcome == store::BuyOutcome::kNotFound) throw not_found("shipment " + id);
             if (result.outcome == store::BuyOutcome::kAlreadyPurchased) {
                 throw ApiError(Status::conflict, "CONFLICT", "shipment " + id + " is already purchased");

@@ -1,6 +1,7 @@
 // Tracking routes.
 #include "api/tracking.hpp"
 
+#include "api/database.hpp"
 #include "api/api_error.hpp"
 #include "api/request.hpp"
 #include "domain/json_write.hpp"
@@ -20,7 +21,7 @@ void add_tracking_routes(http::Router& router, Services& services) {
         std::string id = require_uuid(ctx, "id");
         require_content_type(ctx, "application/json");
         auto events = take(domain::parse_events(ctx.request.body()));
-        auto all = co_await store::append_events(services.cluster->write(), id, events);
+        auto all = co_await store::append_events(db(services, ctx).write(), id, events);
         if (!all) throw not_found("shipment " + id);
         std::string body;
         domain::write_events(body, *all);
@@ -29,7 +30,7 @@ void add_tracking_routes(http::Router& router, Services& services) {
 
     router.add(http::Verb::get, "/v1/shipments/{id}/events", [&services](RequestContext& ctx) -> asio::awaitable<Response> {
         std::string id = require_uuid(ctx, "id");
-        auto all = co_await store::list_events(services.cluster->read(), id);
+        auto all = co_await store::list_events(db(services, ctx).read(), id);
         if (!all) throw not_found("shipment " + id);
         std::string body;
         domain::write_events(body, *all);
@@ -39,7 +40,7 @@ void add_tracking_routes(http::Router& router, Services& services) {
     router.add(http::Verb::post, "/v1/shipments/batch-track", [&services](RequestContext& ctx) -> asio::awaitable<Response> {
         require_content_type(ctx, "application/json");
         auto codes = take(domain::parse_batch_track(ctx.request.body()));
-        auto result = co_await store::batch_track(services.cluster->read(), codes);
+        auto result = co_await store::batch_track(db(services, ctx).read(), codes);
         std::string body;
         body.reserve(256 * result.results.size() + 64);
         domain::write_batch_track(body, result.results, result.not_found);

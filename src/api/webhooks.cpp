@@ -1,6 +1,7 @@
 // The EasyPost webhook.
 #include "api/webhooks.hpp"
 
+#include "api/database.hpp"
 #include "api/api_error.hpp"
 #include "api/request.hpp"
 #include "carriers/webhook_signature.hpp"
@@ -52,7 +53,7 @@ void add_webhook_routes(http::Router& router, Services& services) {
         if (event.is_tracker_update() && event.tracking_code) {
             tracker = store::TrackerUpdate{*event.tracking_code, event.events};
         }
-        auto outcome = co_await store::apply_webhook(services.cluster->write(), receipt, tracker);
+        auto outcome = co_await store::apply_webhook(db(services, ctx).write(), receipt, tracker);
         // 200 whatever the outcome: EasyPost must not retry an unknown code or type forever.
         std::string out = "{\"received\":true,\"outcome\":\"";
         out += outcome_name(outcome);

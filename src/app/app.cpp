@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/metered_carrier.hpp"
 #include "api/routes.hpp"
 #include "api/services.hpp"
 #include "app/background.hpp"
@@ -82,6 +83,7 @@ struct App::Impl {
     std::string database_url;
     api::SchemaInfo schema;
     std::vector<std::unique_ptr<Loop>> loops;
+    std::vector<api::Services*> all_services;  // every loop's, for /metrics and /health
 
     void start_database() {
         if (settings.embedded()) {
@@ -110,16 +112,21 @@ struct App::Impl {
         for (int i = 0; i < n; ++i) {
             auto loop = std::make_unique<Loop>();
             loop->thread = std::thread([l = loop.get()] { l->io.run(); });
+            all_services.push_back(&loop->services);
             loops.push_back(std::move(loop));
         }
         for (auto& loop : loops) {
             loop->cluster = std::make_unique<pg::Cluster>(loop->io.get_executor(), cluster_settings(settings, database_url, n));
-            loop->carrier = carriers::make_carrier(carrier_settings(settings));
+            // Counted per loop by the api layer; the carriers module knows nothing of metrics.
+            loop->carrier = std::make_unique<api::MeteredCarrier>(carriers::make_carrier(carrier_settings(settings)),
+                                                                  loop->services.metrics.carrier);
             loop->services.cluster = loop->cluster.get();
             loop->services.carrier = loop->carrier.get();
             loop->services.settings = &settings;
             loop->services.schema = schema;
             loop->services.loops = n;
+            loop->services.executor = loop->io.get_executor();
+            loop->services.all_loops = &all_services;
             run_on(loop->io, loop->cluster->start());
             build_routes(*loop);
         }
@@ -188,6 +195,7 @@ struct App::Impl {
             loop->cluster.reset();
         }
         loops.clear();
+        all_services.clear();
     }
 
     void stop_database() {

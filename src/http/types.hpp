@@ -6,6 +6,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -33,8 +34,9 @@ struct RequestContext {
     std::chrono::steady_clock::time_point started;
     /// Who the request acted as (set by authentication middleware), for logs.
     std::string principal;
-    /// Time spent waiting for a database connection, for the access log.
-    std::chrono::microseconds pool_wait{0};
+    /// The request's pool-wait tally (pg/wait_tally.hpp's token; 0: none), opened by the
+    /// access log and armed before each database call (api/database.hpp).
+    std::uint64_t pool_wait_tally = 0;
 
     /// The value of path parameter `name`; empty when the route has none of that name.
     std::string_view param(std::string_view name) const {

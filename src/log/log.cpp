@@ -65,12 +65,14 @@ void access(const AccessRecord& r) {
         std::string f(1, kFieldsMarker);
         f += "\"msg\":\"access\",\"method\":\"" + shipd::text::json_escape(r.method) + "\",\"path\":\"" + shipd::text::json_escape(r.path) +
              "\",\"route\":\"" + shipd::text::json_escape(r.route) + "\",\"status\":" + std::to_string(r.status) +
-             ",\"duration_ms\":" + fmt::format("{:.3f}", r.duration_ms) + ",\"request_id\":\"" +
+             ",\"duration_ms\":" + fmt::format("{:.3f}", r.duration_ms) +
+             ",\"pool_wait_ms\":" + fmt::format("{:.3f}", r.pool_wait_ms) + ",\"request_id\":\"" +
              shipd::text::json_escape(r.request_id) + "\",\"key_id\":\"" + shipd::text::json_escape(r.principal) + "\"";
         spdlog::info("{}", f);
         return;
     }
-    spdlog::info("{} {} {} {:.2f} ms id={}{}{}", r.method, r.path, r.status, r.duration_ms, r.request_id,
+    spdlog::info("{} {} {} {:.2f} ms wait={:.2f} ms id={}{}{}", r.method, r.path, r.status, r.duration_ms,
+                 r.pool_wait_ms, r.request_id,
                  r.principal.empty() ? "" : " key=", r.principal);
 }
 

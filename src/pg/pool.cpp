@@ -1,6 +1,7 @@
 // Pool: acquire / release, FIFO hand-off, fail-fast while down, background reconnect, the
 // janitor (leaks, idle overflow, lifetime, refill).
 #include "pg/pool.hpp"
+#include "pg/wait_tally.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -11,6 +12,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
+#include <optional>
 #include <random>
 
 #include "pg/dsn.hpp"
@@ -307,6 +309,7 @@ asio::awaitable<Lease> Pool::acquire(std::string label, std::chrono::millisecond
     auto self = shared_from_this();
     const auto start = Clock::now();
     const auto deadline = start + timeout;
+    wait_tally::Scope tally(start);  // this wait counts for the caller's request (wait_tally.hpp)
     for (;;) {
         if (closed_) throw PoolClosed("pool " + settings_.name + " is closed");
         if (!idle_.empty()) {
@@ -475,6 +478,8 @@ asio::awaitable<Result> Pool::execute_params(std::string_view sql, Params params
     const auto deadline = start + settings_.acquire_timeout;
     detail::Pipe* pipe = nullptr;
     bool opened = false;  // acquire() counted and timed it already
+    // The caller's request waits from here until its statement has room in a pipe.
+    std::optional<wait_tally::Scope> tally(std::in_place, start);
     for (;;) {
         if (closed_) throw PoolClosed("pool " + settings_.name + " is closed");
         pipe = pick_pipe();
@@ -528,6 +533,7 @@ asio::awaitable<Result> Pool::execute_params(std::string_view sql, Params params
                               std::to_string(pipe_waiting_) + ")");
         }
     }
+    tally.reset();
     ++pipe->in_flight;
     ++pipelined_total_;
     if (!opened) {
