@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "config/settings.hpp"
+#include "pg/capacity.hpp"
 
 namespace shipd::pg {
 class Cluster;
@@ -54,6 +55,8 @@ struct Services {
     KeyCache keys;
     std::unordered_map<std::string, RateBucket> rate_buckets;  ///< by API key id
     int loops = 1;  ///< event loops in this process (limits are shared out between them)
+    /// The connections shipd may open (its pools as started, after SHIPD_CAPACITY_POLICY).
+    pg::capacity::Plan capacity_plan;
 };
 
 }  // namespace shipd::api

@@ -17,6 +17,7 @@
 #include "api/routes.hpp"
 #include "api/services.hpp"
 #include "app/background.hpp"
+#include "app/capacity_check.hpp"
 #include "app/commands.hpp"
 #include "app/demo_data.hpp"
 #include "app/scheduler.hpp"
@@ -112,14 +113,23 @@ struct App::Impl {
             loop->thread = std::thread([l = loop.get()] { l->io.run(); });
             loops.push_back(std::move(loop));
         }
+        // Every loop gets the same pools: as configured, or shrunk by SHIPD_CAPACITY_POLICY.
+        pg::ClusterSettings per_loop = cluster_settings(settings, database_url, n);
+        pg::capacity::Plan plan = capacity_plan(settings, per_loop, n);
+        if (schema.current > 0) {
+            plan = check_capacity_at_start(settings, database_url, per_loop, n);
+        } else {
+            spdlog::warn("capacity: not checked, the database was unreachable at start");
+        }
         for (auto& loop : loops) {
-            loop->cluster = std::make_unique<pg::Cluster>(loop->io.get_executor(), cluster_settings(settings, database_url, n));
+            loop->cluster = std::make_unique<pg::Cluster>(loop->io.get_executor(), per_loop);
             loop->carrier = carriers::make_carrier(carrier_settings(settings));
             loop->services.cluster = loop->cluster.get();
             loop->services.carrier = loop->carrier.get();
             loop->services.settings = &settings;
             loop->services.schema = schema;
             loop->services.loops = n;
+            loop->services.capacity_plan = plan;
             run_on(loop->io, loop->cluster->start());
             build_routes(*loop);
         }
