@@ -155,7 +155,7 @@ int run_doctor(const config::LoadResult& loaded, const std::function<std::string
     for (const auto& line : capacity::table(plan, server)) std::printf("  %s\n", line.c_str());
     std::printf("  (%s named shipd/* connected now, this check's included: the plan counts shipd's, so they are not others)\n",
                 plural(figures.shipd_sessions, "session").c_str());
-    std::printf("\n%s\n", capacity::verdict_line(plan, server).c_str());
+    std::printf("\n%s\n", wrap(capacity::verdict_line(plan, server), "", "  ").c_str());
     if (budget.verdict != capacity::Verdict::kOk) {
         capacity::Fit fit = capacity::fit(plan, server);
         if (fit.fits) {

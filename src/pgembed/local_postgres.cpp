@@ -340,7 +340,8 @@ void LocalPostgres::create_stat_statements() {
     std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo().c_str()), &PQfinish);
     if (PQstatus(conn.get()) != CONNECTION_OK) return;
     std::unique_ptr<PGresult, decltype(&PQclear)> r(
-        PQexec(conn.get(), "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"), &PQclear);
+        PQexec(conn.get(), "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS pg_stat_statements"),
+        &PQclear);
 }
 
 void LocalPostgres::start() {

@@ -84,7 +84,8 @@ boost::asio::awaitable<ServerFigures> server_figures(pg::Pool& pool) {
 
 boost::asio::awaitable<SlowQueries> slow_queries(pg::Pool& pool, int limit) {
     auto lease = co_await pool.acquire("admin/db/slow-queries");
-    auto state = (co_await lease->execute(kStatStatementsState)).one();
+    auto result = co_await lease->execute(kStatStatementsState);
+    auto state = result.one();  // a Row points into its Result: keep the Result alive
     SlowQueries out;
     out.database = state[2].as<std::string>();
     if (!preloads(state[0].as<std::string>(), "pg_stat_statements")) {
@@ -109,9 +110,9 @@ boost::asio::awaitable<SlowQueries> slow_queries(pg::Pool& pool, int limit) {
 
 boost::asio::awaitable<ConnectionReport> connection_report(pg::Pool& pool) {
     auto lease = co_await pool.acquire("admin/db/connections");
-    std::vector<pg::Query> queries;
-    queries.push_back({kGroups, {}});
-    queries.push_back({kIdleInTransaction, {}});
+    std::vector<pg::Query> queries(2);
+    queries[0].sql = kGroups;
+    queries[1].sql = kIdleInTransaction;
     auto outcomes = co_await lease->pipeline(std::move(queries));
     ConnectionReport report;
     for (const auto& row : outcomes.at(0).value()) {

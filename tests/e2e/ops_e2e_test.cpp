@@ -262,7 +262,7 @@ TEST(SlowQueriesE2E, TopStatementsOnceTheExtensionExists) {
     // The harness's server loads the library; the test database lacks the extension.
     server.exec_sql("DROP EXTENSION IF EXISTS pg_stat_statements");
     auto missing = admin.get("/v1/admin/db/slow-queries");
-    ASSERT_EQ(missing.status, 200) << missing.body;
+    ASSERT_EQ(missing.status, 200) << missing.body << server.log();
     auto m = json_of(missing);
     EXPECT_FALSE(at(m, "available")->as_bool());
     EXPECT_TRUE(contains(str_at(m, "reason"), "not created in database " + server.database())) << missing.body;

@@ -101,13 +101,13 @@ TEST(Capacity, FitNeverGoesBelowOneAndSaysItDoesNotFit) {
 TEST(Capacity, TableIsAlignedAndNamesEveryFigure) {
     auto lines = table(seed_plan(2), {100, 3, 4});
     ASSERT_EQ(lines.size(), 10u);
-    EXPECT_EQ(lines[0], "poolprimary              100   (20 + 30 overflow) a loop × 2 loops × 1 instance");
-    EXPECT_EQ(lines[1], "poolbulk                  64   (10 + 22 overflow) a loop × 2 loops × 1 instance");
-    EXPECT_EQ(lines[3], "shipdat most             164");
+    EXPECT_EQ(lines[0], "pool primary             100   (20 + 30 overflow) a loop × 2 loops × 1 instance");
+    EXPECT_EQ(lines[1], "pool bulk                 64   (10 + 22 overflow) a loop × 2 loops × 1 instance");
+    EXPECT_EQ(lines[3], "shipd at most            164");
     EXPECT_EQ(lines[4], "max_connections          100");
-    EXPECT_EQ(lines[5], "reservedfor superusers    -3   superuser_reserved_connections");
-    EXPECT_EQ(lines[6], "othersconnected now       -4   sessions not from shipd's pools");
-    EXPECT_EQ(lines[7], "availableto shipd         93");
+    EXPECT_EQ(lines[5], "reserved for superusers   -3   superuser_reserved_connections");
+    EXPECT_EQ(lines[6], "others connected now      -4   sessions not from shipd's pools");
+    EXPECT_EQ(lines[7], "available to shipd        93");
     EXPECT_EQ(lines[9], "margin                   -71   -76.3 % of available (warn below 20.0 %)");
     // Every number ends in the same column; the rules are as wide as label and number.
     const std::size_t end = lines[3].size();
