@@ -8,6 +8,7 @@
 #include "app/app.hpp"
 #include "app/commands.hpp"
 #include "app/database.hpp"
+#include "app/doctor.hpp"
 #include "migrate/command.hpp"
 #include "config/settings.hpp"
 #include "log/log.hpp"
@@ -63,6 +64,8 @@ int main(int argc, char** argv) {
         "  shipd serve                          serve on 127.0.0.1:8080 with the embedded database\n"
         "  DATABASE_URL=postgresql://u:p@db/ship shipd serve\n"
         "  shipd config                         effective settings, secrets masked\n"
+        "  shipd doctor                         settings, connection, the capacity table (live), advice\n"
+        "  shipd db status                      sessions by state, idle transactions, capacity line\n"
         "  shipd migrate status                 the schema revision, pending ones, drift\n"
         "  shipd keys create --name billing     a new API key, printed once\n"
         "  shipd demo-data --shipments 10000    realistic shipments with tracking histories\n"
@@ -116,6 +119,8 @@ int main(int argc, char** argv) {
     migrate_cmd = shipd::migrate::add_migrate_command(cli, database_url, migrate_options);
     shipd::app::add_keys_command(cli, settings.settings, database_url);
     shipd::app::add_data_commands(cli, settings.settings, database_url);
+    shipd::app::add_doctor_command(cli, settings, database_url);
+    shipd::app::add_db_command(cli, settings.settings, database_url);
 
     CLI11_PARSE(cli, argc, argv);
 

@@ -29,6 +29,9 @@ T take(domain::Parsed<T>&& parsed) {
     return std::move(*parsed.value);
 }
 
+/// The query string of the request's target (after '?'; empty when none).
+std::string_view query_string(const http::RequestContext& ctx);
+
 /// A JSON response with the given status.
 http::Response json(http::Status status, std::string body);
 

@@ -10,6 +10,7 @@
 
 #include "api/loop_metrics.hpp"
 #include "config/settings.hpp"
+#include "pg/capacity.hpp"
 
 namespace shipd::pg {
 class Cluster;
@@ -65,6 +66,8 @@ struct Services {
     /// members are touched only on that loop's executor (process_snapshot.hpp).
     const std::vector<Services*>* all_loops = nullptr;
     LoopMetrics metrics;  ///< written on this loop only
+    /// The connections shipd may open (its pools as started, after SHIPD_CAPACITY_POLICY).
+    pg::capacity::Plan capacity_plan;
 };
 
 }  // namespace shipd::api

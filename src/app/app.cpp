@@ -18,6 +18,7 @@
 #include "api/routes.hpp"
 #include "api/services.hpp"
 #include "app/background.hpp"
+#include "app/capacity_check.hpp"
 #include "app/commands.hpp"
 #include "app/demo_data.hpp"
 #include "app/scheduler.hpp"
@@ -115,8 +116,16 @@ struct App::Impl {
             all_services.push_back(&loop->services);
             loops.push_back(std::move(loop));
         }
+        // Every loop gets the same pools: as configured, or shrunk by SHIPD_CAPACITY_POLICY.
+        pg::ClusterSettings per_loop = cluster_settings(settings, database_url, n);
+        pg::capacity::Plan plan = capacity_plan(settings, per_loop, n);
+        if (schema.current > 0) {
+            plan = check_capacity_at_start(settings, database_url, per_loop, n);
+        } else {
+            spdlog::warn("capacity: not checked, the database was unreachable at start");
+        }
         for (auto& loop : loops) {
-            loop->cluster = std::make_unique<pg::Cluster>(loop->io.get_executor(), cluster_settings(settings, database_url, n));
+            loop->cluster = std::make_unique<pg::Cluster>(loop->io.get_executor(), per_loop);
             // Counted per loop by the api layer; the carriers module knows nothing of metrics.
             loop->carrier = std::make_unique<api::MeteredCarrier>(carriers::make_carrier(carrier_settings(settings)),
                                                                   loop->services.metrics.carrier);
@@ -127,6 +136,7 @@ struct App::Impl {
             loop->services.loops = n;
             loop->services.executor = loop->io.get_executor();
             loop->services.all_loops = &all_services;
+            loop->services.capacity_plan = plan;
             run_on(loop->io, loop->cluster->start());
             build_routes(*loop);
         }

@@ -15,6 +15,7 @@
 #include "api/auth.hpp"
 #include "api/import_pipeline.hpp"
 #include "app/demo_data.hpp"
+#include "app/one_off_cluster.hpp"
 #include "app/progress.hpp"
 #include "app/module_settings.hpp"
 #include "pg/cluster.hpp"
@@ -23,34 +24,6 @@
 namespace shipd::app {
 
 namespace asio = boost::asio;
-
-namespace {
-
-// Runs `body(cluster)` on a fresh io_context with a one-connection cluster; rethrows its error.
-template <class T, class Body>
-T with_cluster(const config::Settings& settings, const std::string& url, Body body) {
-    asio::io_context io;
-    pg::Cluster cluster(io.get_executor(), command_cluster_settings(settings, url));
-    // The cluster is closed on every path: its background tasks would keep io.run() going.
-    auto task = [&]() -> asio::awaitable<T> {
-        std::exception_ptr error;
-        try {
-            co_await cluster.start();
-            T out = co_await body(cluster);
-            cluster.close();
-            co_return out;
-        } catch (...) {
-            error = std::current_exception();
-        }
-        cluster.close();
-        std::rethrow_exception(error);
-    };
-    auto future = asio::co_spawn(io, task(), asio::use_future);
-    io.run();
-    return future.get();
-}
-
-}  // namespace
 
 void add_keys_command(CLI::App& app, const config::Settings& settings, std::function<std::string()> database_url) {
     auto* keys = app.add_subcommand("keys", "Create, list and revoke API keys (stored hashed; a key is shown once)");

@@ -318,15 +318,30 @@ void LocalPostgres::create_database_if_missing() {
         PQexecParams(conn.get(), "SELECT 1 FROM pg_database WHERE datname = $1", 1, nullptr,
                      params, nullptr, nullptr, 0),
         &PQclear);
-    if (PQntuples(exists.get()) > 0) return;
-    char* ident = PQescapeIdentifier(conn.get(), options_.database.c_str(), options_.database.size());
+    if (PQntuples(exists.get()) == 0) create_database(conn.get());
+    create_stat_statements();
+}
+
+void LocalPostgres::create_database(PGconn* conn) {
+    char* ident = PQescapeIdentifier(conn, options_.database.c_str(), options_.database.size());
     std::string sql = std::string("CREATE DATABASE ") + ident;
     PQfreemem(ident);
-    std::unique_ptr<PGresult, decltype(&PQclear)> created(PQexec(conn.get(), sql.c_str()), &PQclear);
+    std::unique_ptr<PGresult, decltype(&PQclear)> created(PQexec(conn, sql.c_str()), &PQclear);
     if (PQresultStatus(created.get()) != PGRES_COMMAND_OK) {
         throw LocalPostgresError("cannot create database " + options_.database + ": " +
                                  one_line(PQresultErrorMessage(created.get())));
     }
+}
+
+// The server preloads pg_stat_statements; the view needs the extension in the database too.
+// At every start (an older data directory gets it as well); a failure (contrib files missing)
+// only leaves GET /v1/admin/db/slow-queries saying so.
+void LocalPostgres::create_stat_statements() {
+    std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo().c_str()), &PQfinish);
+    if (PQstatus(conn.get()) != CONNECTION_OK) return;
+    std::unique_ptr<PGresult, decltype(&PQclear)> r(
+        PQexec(conn.get(), "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS pg_stat_statements"),
+        &PQclear);
 }
 
 void LocalPostgres::start() {

@@ -12,6 +12,8 @@
 
 #include "pgembed/detail/process.hpp"
 
+struct pg_conn;
+
 namespace shipd::pgembed {
 
 /// A failure a person can act on; what() is one line that says what to do.
@@ -81,6 +83,8 @@ private:
     void recover_stale_pid();
     int choose_port() const;
     void create_database_if_missing();
+    void create_database(pg_conn* conn);
+    void create_stat_statements();
     detail::ProcessResult pg_ctl(const std::vector<std::string>& args) const;
     std::filesystem::path bin(const char* name) const { return bindir_ / name; }
 
