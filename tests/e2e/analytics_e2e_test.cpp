@@ -203,10 +203,11 @@ TEST(AnalyticsE2E, SimulatedTrackingOffLeavesBoughtShipmentsWhereTheyAre) {
     EXPECT_EQ(occurrences(server().log(), "simulated tracking"), 0u);
 }
 
-// Who holds the background jobs' lock: the application_name of its session.
+// Who holds the background jobs' lock on this database (the other shipd of this binary holds
+// its own, on its own database): the application_name of its session.
 std::string leader_session(const ShipdServer& s) {
     auto rows = s.exec_sql(std::string("SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
-                                       " WHERE l.locktype = 'advisory' AND l.granted"
+                                       " WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database()"
                                        " AND ((l.classid::bigint << 32) | l.objid::bigint) = ") + kJobsLock);
     return rows.empty() ? "" : rows.front();
 }
