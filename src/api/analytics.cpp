@@ -20,12 +20,6 @@ using http::Status;
 
 namespace {
 
-std::string_view query_of(const RequestContext& ctx) {
-    std::string_view target = ctx.request.target();
-    size_t q = target.find('?');
-    return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
-}
-
 std::chrono::sys_days today_utc() { return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()); }
 
 // How long a client told "a refresh is running" should wait before asking again.
@@ -56,7 +50,7 @@ asio::awaitable<std::optional<domain::AnalyticsRefresh>> refresh_analytics(Servi
 
 void add_analytics_routes(http::Router& router, Services& services) {
     router.add(http::Verb::get, "/v1/analytics/daily-volume", [&services](RequestContext& ctx) -> asio::awaitable<Response> {
-        domain::DailyVolumeQuery q = take(domain::parse_daily_volume_query(query_of(ctx), today_utc()));
+        domain::DailyVolumeQuery q = take(domain::parse_daily_volume_query(query_string(ctx), today_utc()));
         store::DailyVolumeFilter f{domain::format_date(q.start_date), domain::format_date(q.end_date), q.carrier};
         auto view = co_await store::daily_volume(services.cluster->read(), f);
         std::string body;
@@ -65,7 +59,7 @@ void add_analytics_routes(http::Router& router, Services& services) {
     });
 
     router.add(http::Verb::get, "/v1/analytics/carrier-performance", [&services](RequestContext& ctx) -> asio::awaitable<Response> {
-        domain::CarrierQuery q = take(domain::parse_carrier_query(query_of(ctx)));
+        domain::CarrierQuery q = take(domain::parse_carrier_query(query_string(ctx)));
         auto view = co_await store::carrier_performance(services.cluster->read(), q.carrier);
         std::string body;
         domain::write_carrier_performance(body, view.refreshed_at, view.rows);
@@ -73,7 +67,7 @@ void add_analytics_routes(http::Router& router, Services& services) {
     });
 
     router.add(http::Verb::get, "/v1/analytics/costs", [&services](RequestContext& ctx) -> asio::awaitable<Response> {
-        domain::CarrierQuery q = take(domain::parse_carrier_query(query_of(ctx)));
+        domain::CarrierQuery q = take(domain::parse_carrier_query(query_string(ctx)));
         auto view = co_await store::costs(services.cluster->read(), q.carrier);
         std::string body;
         domain::write_costs(body, view.refreshed_at, view.rows);

@@ -15,6 +15,9 @@ namespace shipd::api {
 /// (parameters such as charset ignored, case-insensitive).
 void require_content_type(const http::RequestContext& ctx, std::string_view expected);
 
+/// The request target's query string (after '?'; empty when there is none).
+std::string_view query_string(const http::RequestContext& ctx);
+
 /// The path parameter `name`, which must be a UUID; else 400 BAD_REQUEST naming it.
 std::string require_uuid(const http::RequestContext& ctx, std::string_view name);
 

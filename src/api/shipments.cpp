@@ -36,12 +36,6 @@ std::optional<domain::Rate> pick_rate(const std::vector<domain::Rate>& rates, co
     return std::nullopt;
 }
 
-std::string_view query_of(const RequestContext& ctx) {
-    std::string_view target = ctx.request.target();
-    size_t q = target.find('?');
-    return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
-}
-
 }  // namespace
 
 void add_shipment_routes(http::Router& router, Services& services) {
@@ -74,7 +68,7 @@ void add_shipment_routes(http::Router& router, Services& services) {
     });
 
     router.add(http::Verb::get, "/v1/shipments", [&services](RequestContext& ctx) -> asio::awaitable<Response> {
-        domain::ListQuery q = take(domain::parse_list_query(query_of(ctx)));
+        domain::ListQuery q = take(domain::parse_list_query(query_string(ctx)));
         store::ListFilter f;
         f.page_size = static_cast<std::size_t>(q.page_size);
         f.before_id = q.before_id;
