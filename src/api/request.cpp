@@ -45,12 +45,12 @@ ApiError parse_error(const domain::Failure failure, const std::string& message,
     return ApiError(http::Status::bad_request, "BAD_REQUEST", message, std::move(errors));
 }
 
-http::Response json(http::Status status, std::string body) { return http::json_response(status, std::move(body)); }
-
 std::string_view query_string(const http::RequestContext& ctx) {
     std::string_view target = ctx.request.target();
     size_t q = target.find('?');
     return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
 }
+
+http::Response json(http::Status status, std::string body) { return http::json_response(status, std::move(body)); }
 
 }  // namespace shipd::api

@@ -15,6 +15,9 @@ namespace shipd::api {
 /// (parameters such as charset ignored, case-insensitive).
 void require_content_type(const http::RequestContext& ctx, std::string_view expected);
 
+/// The request target's query string (after '?'; empty when there is none).
+std::string_view query_string(const http::RequestContext& ctx);
+
 /// The path parameter `name`, which must be a UUID; else 400 BAD_REQUEST naming it.
 std::string require_uuid(const http::RequestContext& ctx, std::string_view name);
 
@@ -28,9 +31,6 @@ T take(domain::Parsed<T>&& parsed) {
     if (!parsed.ok()) throw parse_error(parsed.failure, parsed.message, parsed.problems);
     return std::move(*parsed.value);
 }
-
-/// The query string of the request's target (after '?'; empty when none).
-std::string_view query_string(const http::RequestContext& ctx);
 
 /// A JSON response with the given status.
 http::Response json(http::Status status, std::string body);

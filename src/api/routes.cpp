@@ -3,6 +3,7 @@
 
 #include "api/access_log.hpp"
 #include "api/admin.hpp"
+#include "api/analytics.hpp"
 #include "api/api_error.hpp"
 #include "api/auth.hpp"
 #include "api/health.hpp"
@@ -31,6 +32,7 @@ void add_routes(http::Router& router, Services& services) {
     add_import_routes(router, services);
     add_webhook_routes(router, services);
     add_admin_routes(router, services);
+    add_analytics_routes(router, services);
 }
 
 }  // namespace shipd::api

@@ -75,6 +75,7 @@ struct Loop {
     http::Router router;
     std::unique_ptr<http::Server> server;
     std::unique_ptr<Scheduler> scheduler;  // background jobs: on the first loop only
+    std::unique_ptr<LeaderElection> election;  // whether this instance runs them (first loop)
     std::thread thread;
 };
 
@@ -150,7 +151,10 @@ struct App::Impl {
         for (auto& loop : loops) loop->server->start();
         Loop& first = *loops.front();
         first.scheduler = std::make_unique<Scheduler>(first.io.get_executor());
-        asio::post(first.io, asio::use_future([&first] { add_background_jobs(*first.scheduler, first.services); })).get();
+        auto connection = cluster_settings(settings, database_url, n).connection;
+        asio::post(first.io, asio::use_future([&first, &connection] {
+            first.election = add_background_jobs(*first.scheduler, first.services, connection);
+        })).get();
         spdlog::info("serving http://{}:{} on {} event loop(s)", settings.host, port, n);
         // The banner is for the person at the terminal, on stdout; logs go to stderr.
         std::printf("\nshipd is ready: http://%s:%d\n", settings.host.c_str(), port);
@@ -202,6 +206,7 @@ struct App::Impl {
         for (auto& loop : loops) {
             loop->server.reset();
             loop->scheduler.reset();
+            loop->election.reset();  // closes its session: another instance may lead at once
             loop->cluster.reset();
         }
         loops.clear();

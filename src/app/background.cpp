@@ -5,6 +5,7 @@
 
 #include <ctime>
 
+#include "api/analytics.hpp"
 #include "carriers/simulated_tracking.hpp"
 #include "pg/cluster.hpp"
 #include "store/events_store.hpp"
@@ -19,8 +20,6 @@ using Clock = std::chrono::system_clock;
 // Shipments the simulated tracking job advances per run: a demo needs a few hundred moving;
 // more would make one run a long burst of writes.
 constexpr std::size_t kTrackingBatch = 200;
-// Idempotency keys live 24 h (API.md); an hourly purge keeps the table at a day's worth.
-constexpr auto kIdempotencyPurgePeriod = std::chrono::hours(1);
 
 namespace {
 
@@ -66,19 +65,53 @@ asio::awaitable<void> advance_simulated(api::Services& services) {
     if (moved) spdlog::debug("simulated tracking: {} shipment(s) moved", moved);
 }
 
+bool simulated_tracking_on(const config::Settings& s) {
+    return s.carrier_provider == config::CarrierProvider::kSimulated && s.simulated_tracking;
+}
+
 }  // namespace
 
-void add_background_jobs(Scheduler& scheduler, api::Services& services) {
+std::chrono::milliseconds election_heartbeat(const config::Settings& s) {
+    std::chrono::milliseconds shortest = kMaxElectionHeartbeat;
+    auto consider = [&](int seconds) { shortest = std::min<std::chrono::milliseconds>(shortest, std::chrono::seconds(seconds)); };
+    if (simulated_tracking_on(s)) consider(s.simulated_tracking_step_s);
+    consider(s.idempotency_purge_s);
+    consider(s.analytics_refresh_s);
+    return shortest;
+}
+
+std::unique_ptr<LeaderElection> add_background_jobs(Scheduler& scheduler, api::Services& services,
+                                                    const pg::ConnectionSettings& connection) {
     const config::Settings& s = *services.settings;
-    if (s.carrier_provider == config::CarrierProvider::kSimulated && s.simulated_tracking) {
+    auto heartbeat = election_heartbeat(s);
+    auto election = std::make_unique<LeaderElection>(services.cluster->write().executor(), connection, heartbeat);
+    LeaderElection* e = election.get();
+    scheduler.every("leader-election", heartbeat, [e]() { return e->heartbeat(); }, Scheduler::First::kNow);
+    // A job of the leader only: the others skip their turn.
+    auto elected = [e](std::string name, std::chrono::milliseconds period, Scheduler::Job job) {
+        return [e, name = std::move(name), period, job = std::move(job)]() -> asio::awaitable<void> {
+            if (!e->leader()) co_return;
+            spdlog::trace("background job {} runs (every {} ms)", name, period.count());
+            co_await job();
+        };
+    };
+    auto add = [&](std::string name, std::chrono::milliseconds period, Scheduler::Job job) {
+        scheduler.every(name, period, elected(name, period, std::move(job)));
+    };
+    if (simulated_tracking_on(s)) {
         // One step per SIMULATED_TRACKING_STEP_S (API.md): the job runs at that period.
-        scheduler.every("simulated-tracking", std::chrono::seconds(s.simulated_tracking_step_s),
-                        [&services]() { return advance_simulated(services); });
+        add("simulated-tracking", std::chrono::seconds(s.simulated_tracking_step_s),
+            [&services]() { return advance_simulated(services); });
     }
-    scheduler.every("idempotency-purge", kIdempotencyPurgePeriod, [&services]() -> asio::awaitable<void> {
+    add("idempotency-purge", std::chrono::seconds(s.idempotency_purge_s), [&services]() -> asio::awaitable<void> {
         auto purged = co_await store::purge_expired_idempotency_keys(services.cluster->write());
         if (purged) spdlog::info("purged {} expired idempotency key(s)", purged);
+        else spdlog::debug("idempotency purge: no expired key");
     });
+    add("analytics-refresh", std::chrono::seconds(s.analytics_refresh_s), [&services]() -> asio::awaitable<void> {
+        co_await api::refresh_analytics(services, api::RefreshTrigger::kSchedule);
+    });
+    return election;
 }
 
 }  // namespace shipd::app

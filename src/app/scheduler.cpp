@@ -27,13 +27,13 @@ Scheduler::Scheduler(asio::any_io_executor executor) : state_(std::make_shared<S
 
 Scheduler::~Scheduler() { stop(); }
 
-void Scheduler::every(std::string name, std::chrono::milliseconds period, Job job) {
+void Scheduler::every(std::string name, std::chrono::milliseconds period, Job job, First first) {
     auto state = state_;
     state->timers.emplace_back(state->executor);
     asio::steady_timer* timer = &state->timers.back();
-    auto loop = [state, timer, name = std::move(name), period, job = std::move(job)]() -> asio::awaitable<void> {
-        while (!state->stopped) {
-            timer->expires_after(period);
+    auto loop = [state, timer, name = std::move(name), period, job = std::move(job), first]() -> asio::awaitable<void> {
+        for (bool at_once = first == First::kNow; !state->stopped; at_once = false) {
+            timer->expires_after(at_once ? std::chrono::milliseconds(0) : period);
             auto [ec] = co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
             if (ec || state->stopped) break;
             try {

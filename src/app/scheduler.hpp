@@ -17,11 +17,14 @@ class Scheduler {
 public:
     using Job = std::function<boost::asio::awaitable<void>()>;
 
+    /// When a job first runs.
+    enum class First { kAfterPeriod, kNow };
+
     explicit Scheduler(boost::asio::any_io_executor executor);
     ~Scheduler();
 
-    /// Runs `job` every `period` (first after one period).
-    void every(std::string name, std::chrono::milliseconds period, Job job);
+    /// Runs `job` every `period`, the first time after one period or, with First::kNow, at once.
+    void every(std::string name, std::chrono::milliseconds period, Job job, First first = First::kAfterPeriod);
     /// Stops every job after its current run (idempotent).
     void stop();
 

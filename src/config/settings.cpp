@@ -264,7 +264,8 @@ const std::vector<Spec>& specs() {
         v.push_back(integer("SHIPD_INSTANCES", &Settings::instances, 1, 10'000, "instances sharing the database, for the capacity check"));
         v.push_back(choice<CapacityPolicy>("SHIPD_CAPACITY_POLICY", &Settings::capacity_policy, {{"warn", CapacityPolicy::kWarn}, {"enforce", CapacityPolicy::kEnforce}}, "pools exceed max_connections: warn, or enforce (shrink pools)"));
         v.push_back(boolean("SHIPD_AUTO_MIGRATE", &Settings::auto_migrate, "migrate an external database at serve start"));
-        v.push_back(integer("SHIPD_ANALYTICS_REFRESH_S", &Settings::analytics_refresh_s, 1, kBig, "seconds between analytics view refreshes"));
+        v.push_back(integer("SHIPD_ANALYTICS_REFRESH_S", &Settings::analytics_refresh_s, 1, kBig, "seconds between analytics view refreshes (by the elected instance)"));
+        v.push_back(integer("SHIPD_IDEMPOTENCY_PURGE_S", &Settings::idempotency_purge_s, 1, kBig, "seconds between purges of expired idempotency keys (by the elected instance)"));
         v.push_back(integer("SHIPD_EMBEDDED_PG_PORT", &Settings::embedded_pg_port, 0, 65535, "first port tried by the embedded PostgreSQL"));
         v.push_back(integer("SHIPD_DEMO_SHIPMENTS", &Settings::demo_shipments, 0, 10'000'000, "demo shipments loaded when the embedded database is created (0: none)"));
         return v;

@@ -70,6 +70,7 @@ struct Settings {
     CapacityPolicy capacity_policy = CapacityPolicy::kWarn;  ///< SHIPD_CAPACITY_POLICY
     bool auto_migrate = false;                               ///< SHIPD_AUTO_MIGRATE
     int analytics_refresh_s = 60;                            ///< SHIPD_ANALYTICS_REFRESH_S
+    int idempotency_purge_s = 3600;                          ///< SHIPD_IDEMPOTENCY_PURGE_S
     int embedded_pg_port = 55432;                            ///< SHIPD_EMBEDDED_PG_PORT
     int demo_shipments = 200;                                ///< SHIPD_DEMO_SHIPMENTS
 

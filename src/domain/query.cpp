@@ -55,14 +55,10 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_as_sp
     return out;
 }
 
-Parsed<ListQuery> parse_list_query(std::string_view query) {
-    ListQuery q;
-    std::vector<Problem> problems;
-    std::array<bool, kKnown.size()> seen{};
-    auto bad = [&](std::string field, std::string message) {
-        problems.push_back({std::move(field), std::move(message)});
-    };
-
+void read_query_params(std::string_view query, std::span<const std::string_view> known,
+                       std::vector<Problem>& problems,
+                       const std::function<void(std::size_t, const std::string&)>& take) {
+    std::vector<bool> seen(known.size());
     while (!query.empty()) {
         const auto amp = query.find('&');
         const std::string_view pair = query.substr(0, amp);
@@ -73,27 +69,39 @@ Parsed<ListQuery> parse_list_query(std::string_view query) {
         const auto raw_value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
         const auto name = percent_decode(raw_name);
         if (!name) continue;  // not one of ours, whatever it is
-        std::size_t index = kKnown.size();
-        for (std::size_t i = 0; i < kKnown.size(); ++i) {
-            if (kKnown[i] == *name) index = i;
+        std::size_t index = known.size();
+        for (std::size_t i = 0; i < known.size(); ++i) {
+            if (known[i] == *name) index = i;
         }
-        if (index == kKnown.size()) continue;  // unknown parameters are ignored
+        if (index == known.size()) continue;  // unknown parameters are ignored
         if (seen[index]) {
-            bad(*name, "is given more than once");
+            problems.push_back({*name, "is given more than once"});
             continue;
         }
         seen[index] = true;
         auto value = percent_decode(raw_value);
         if (!value) {
-            bad(*name, "is not properly percent-encoded UTF-8");
+            problems.push_back({*name, "is not properly percent-encoded UTF-8"});
             continue;
         }
         if (value->empty()) continue;  // "carrier=" is the same as no carrier
         if (has_control_chars(*value)) {
-            bad(*name, "must not contain control characters");
+            problems.push_back({*name, "must not contain control characters"});
             continue;
         }
-        const std::string_view v = *value;
+        take(index, *value);
+    }
+}
+
+Parsed<ListQuery> parse_list_query(std::string_view query) {
+    ListQuery q;
+    std::vector<Problem> problems;
+    auto bad = [&](std::string field, std::string message) {
+        problems.push_back({std::move(field), std::move(message)});
+    };
+    read_query_params(query, kKnown, problems, [&](std::size_t index, const std::string& value) {
+        const std::string name(kKnown[index]);
+        const std::string_view v = value;
         switch (index) {
             case 0: {  // page_size
                 int size = 0;
@@ -109,9 +117,9 @@ Parsed<ListQuery> parse_list_query(std::string_view query) {
             case 1:
             case 2: {  // before_id, after_id
                 if (!is_uuid(v)) {
-                    bad(*name, "must be a UUID");
+                    bad(name, "must be a UUID");
                 } else {
-                    (index == 1 ? q.before_id : q.after_id) = lower(*value);
+                    (index == 1 ? q.before_id : q.after_id) = lower(value);
                 }
                 break;
             }
@@ -132,9 +140,9 @@ Parsed<ListQuery> parse_list_query(std::string_view query) {
                                         : index == 5 ? limits::kTrackingCode
                                                      : limits::kReference;
                 if (shipd::text::utf8_length(v) > max) {
-                    bad(*name, "must be at most " + std::to_string(max) + " characters");
+                    bad(name, "must be at most " + std::to_string(max) + " characters");
                 } else {
-                    (index == 4 ? q.carrier : index == 5 ? q.tracking_code : q.reference) = *value;
+                    (index == 4 ? q.carrier : index == 5 ? q.tracking_code : q.reference) = value;
                 }
                 break;
             }
@@ -142,11 +150,11 @@ Parsed<ListQuery> parse_list_query(std::string_view query) {
                 if (auto utc = parse_rfc3339(v)) {
                     (index == 7 ? q.start_datetime : q.end_datetime) = std::move(*utc);
                 } else {
-                    bad(*name, "must be an RFC 3339 time (2026-11-28T09:03:13Z)");
+                    bad(name, "must be an RFC 3339 time (2026-11-28T09:03:13Z)");
                 }
             }
         }
-    }
+    });
     if (q.before_id && q.after_id) bad("before_id", "cannot be combined with after_id");
     // Normalised UTC texts of equal shape compare as times, except for the fraction's length:
     // compare with the fraction padded.
@@ -161,18 +169,7 @@ Parsed<ListQuery> parse_list_query(std::string_view query) {
             bad("start_datetime", "must not be after end_datetime");
         }
     }
-
-    Parsed<ListQuery> out;
-    if (problems.empty()) {
-        out.value = std::move(q);
-        return out;
-    }
-    out.failure = Failure::kBadRequest;
-    out.message = problems.size() == 1 ? problems.front().field + " " + problems.front().message
-                                       : std::to_string(problems.size()) +
-                                             " query parameters are invalid";
-    out.problems = std::move(problems);
-    return out;
+    return query_result(std::move(q), std::move(problems));
 }
 
 }  // namespace shipd::domain

@@ -43,14 +43,10 @@ pgembed::LocalPostgres& cluster() { return *harness().server; }
 
 std::string database_url(const std::string& database) { return cluster().url(database); }
 
-std::vector<std::string> sql(const std::string& database, const std::string& statement) {
-    std::unique_ptr<PGconn, decltype(&PQfinish)> conn(
-        PQconnectdb(cluster().conninfo(database).c_str()), &PQfinish);
-    if (PQstatus(conn.get()) != CONNECTION_OK) {
-        throw std::runtime_error(std::string("connect: ") + PQerrorMessage(conn.get()));
-    }
-    std::unique_ptr<PGresult, decltype(&PQclear)> res(PQexec(conn.get(), statement.c_str()),
-                                                      &PQclear);
+namespace {
+
+std::vector<std::string> run_sql(PGconn* conn, const std::string& statement) {
+    std::unique_ptr<PGresult, decltype(&PQclear)> res(PQexec(conn, statement.c_str()), &PQclear);
     auto status = PQresultStatus(res.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         throw std::runtime_error(PQresultErrorMessage(res.get()));
@@ -61,6 +57,36 @@ std::vector<std::string> sql(const std::string& database, const std::string& sta
     }
     return out;
 }
+
+}  // namespace
+
+std::vector<std::string> sql(const std::string& database, const std::string& statement) {
+    Session session(database);
+    return session.sql(statement);
+}
+
+Session::Session(const std::string& database_or_conninfo) {
+    bool conninfo = database_or_conninfo.find('=') != std::string::npos ||
+                    database_or_conninfo.find("://") != std::string::npos;
+    PGconn* conn = PQconnectdb(conninfo ? database_or_conninfo.c_str() : cluster().conninfo(database_or_conninfo).c_str());
+    conn_ = conn;
+    if (PQstatus(conn) != CONNECTION_OK) {
+        std::string message = std::string("connect: ") + PQerrorMessage(conn);
+        PQfinish(conn);
+        conn_ = nullptr;
+        throw std::runtime_error(message);
+    }
+}
+
+Session::~Session() {
+    if (conn_) PQfinish(static_cast<PGconn*>(conn_));
+}
+
+std::vector<std::string> Session::sql(const std::string& statement) {
+    return run_sql(static_cast<PGconn*>(conn_), statement);
+}
+
+int Session::backend_pid() const { return PQbackendPID(static_cast<PGconn*>(conn_)); }
 
 std::string sql_value(const std::string& database, const std::string& statement) {
     auto rows = sql(database, statement);

@@ -26,4 +26,22 @@ std::vector<std::string> sql(const std::string& database, const std::string& sta
 /// First column of the first row, or throws when there is none.
 std::string sql_value(const std::string& database, const std::string& statement);
 
+/// One session kept open (for a transaction or a lock held across a test's steps), on a
+/// database of cluster() or any libpq conninfo / URL. Synchronous.
+class Session {
+public:
+    /// Connects to `database` of cluster(), or to `conninfo` when it contains '=' or "://".
+    explicit Session(const std::string& database_or_conninfo);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+    /// Runs SQL; the first column of every row (NULL as "<null>"). Throws std::runtime_error.
+    std::vector<std::string> sql(const std::string& statement);
+    /// The server process id of this session.
+    int backend_pid() const;
+
+private:
+    void* conn_ = nullptr;  // PGconn
+};
+
 }  // namespace shipd::testing

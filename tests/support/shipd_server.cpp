@@ -6,8 +6,6 @@
 
 #include <boost/json/parse.hpp>
 
-#include <libpq-fe.h>
-
 #include <atomic>
 #include <random>
 #include <cctype>
@@ -24,7 +22,7 @@ ShipdServer::ShipdServer(ShipdServerOptions options) {
     std::string url = options.database_url;
     if (url.empty()) {
         database_ = fresh_database();
-        url = database_url(database_);
+        url = shipd::testing::database_url(database_);
     }
     port_ = free_port();
     env_ = {{"DATABASE_URL", url},
@@ -80,14 +78,8 @@ std::string ShipdServer::create_key(const std::string& name, bool admin) {
 }
 
 std::vector<std::string> ShipdServer::exec_sql(const std::string& statement) const {
-    std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(env_.at("DATABASE_URL").c_str()), &PQfinish);
-    if (PQstatus(conn.get()) != CONNECTION_OK) throw std::runtime_error(std::string("connect: ") + PQerrorMessage(conn.get()));
-    std::unique_ptr<PGresult, decltype(&PQclear)> res(PQexec(conn.get(), statement.c_str()), &PQclear);
-    auto status = PQresultStatus(res.get());
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw std::runtime_error(PQresultErrorMessage(res.get()));
-    std::vector<std::string> out;
-    for (int i = 0; i < PQntuples(res.get()); ++i) out.emplace_back(PQgetisnull(res.get(), i, 0) ? "<null>" : PQgetvalue(res.get(), i, 0));
-    return out;
+    Session session(env_.at("DATABASE_URL"));
+    return session.sql(statement);
 }
 
 bool ShipdServer::revoke_key(const std::string& prefix_or_id) {
@@ -99,6 +91,13 @@ std::optional<int> ShipdServer::stop(std::chrono::seconds timeout) {
     stopped_ = true;
     process_->signal(SIGTERM);
     return process_->wait(timeout);  // the ChildProcess destructor SIGKILLs a survivor
+}
+
+void ShipdServer::kill() {
+    if (!process_ || stopped_) return;
+    stopped_ = true;
+    process_->signal(SIGKILL);
+    process_->wait(30s);
 }
 
 namespace {

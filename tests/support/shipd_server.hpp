@@ -54,6 +54,10 @@ public:
     /// stdout in *out when given.
     std::optional<int> run_cli(const std::vector<std::string>& args, std::string* out = nullptr,
                                std::chrono::seconds timeout = std::chrono::seconds(60));
+    /// SIGKILL, as a crash would end it, and waits for it to go.
+    void kill();
+    /// The DATABASE_URL it serves from (for a second shipd on the same database).
+    const std::string& database_url() const { return env_.at("DATABASE_URL"); }
     /// SIGTERM and the exit code (nullopt when it did not stop within `timeout`).
     std::optional<int> stop(std::chrono::seconds timeout = std::chrono::seconds(30));
     std::string log() const { return process_ ? process_->stderr_text() : std::string(); }
