@@ -5,6 +5,7 @@
 #include "api/admin.hpp"
 #include "api/api_error.hpp"
 #include "api/auth.hpp"
+#include "api/docs.hpp"
 #include "api/health.hpp"
 #include "api/imports.hpp"
 #include "api/rate_limit.hpp"
@@ -27,6 +28,7 @@ void add_routes(http::Router& router, Services& services) {
     add_import_routes(router, services);
     add_webhook_routes(router, services);
     add_admin_routes(router, services);
+    add_docs_routes(router);
 }
 
 }  // namespace shipd::api
