@@ -10,7 +10,13 @@ packages=(
   libssl-dev libfmt-dev libspdlog-dev libcli11-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   wrk libicu-dev
+  chromium
 )
+# npm fetches swagger-ui-dist at build time (scripts/fetch-swagger-ui.sh). Debian's package
+# only when no npm is there: a nodejs from elsewhere brings its own and conflicts with it.
+if ! command -v npm >/dev/null; then
+  packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
