@@ -11,7 +11,13 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   wrk libicu-dev
   prometheus
+  chromium
 )
+# npm fetches swagger-ui-dist at build time (scripts/fetch-swagger-ui.sh). Debian's package
+# only when no npm is there: a nodejs from elsewhere brings its own and conflicts with it.
+if ! command -v npm >/dev/null; then
+  packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -6,6 +6,7 @@
 #include "api/analytics.hpp"
 #include "api/api_error.hpp"
 #include "api/auth.hpp"
+#include "api/docs.hpp"
 #include "api/health.hpp"
 #include "api/imports.hpp"
 #include "api/metrics.hpp"
@@ -33,6 +34,7 @@ void add_routes(http::Router& router, Services& services) {
     add_webhook_routes(router, services);
     add_admin_routes(router, services);
     add_analytics_routes(router, services);
+    add_docs_routes(router);
 }
 
 }  // namespace shipd::api

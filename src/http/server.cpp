@@ -218,7 +218,8 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
             bool keep_alive = req.keep_alive();
             Response res = co_await dispatch(req, m, std::move(request_id));
             res.keep_alive(keep_alive && !stopping);
-            if (!res.has_content_length() && !res.chunked()) res.prepare_payload();
+            // A 304 has no body and must not claim a Content-Length other than the 200's (RFC 9110).
+            if (!res.has_content_length() && !res.chunked() && res.result() != Status::not_modified) res.prepare_payload();
             stream.expires_after(settings.write_timeout);
             auto [wec, wn] = co_await bhttp::async_write(stream, res, kNoThrow);
             if (wec || !res.keep_alive()) break;
