@@ -165,6 +165,8 @@ struct App::Impl {
         } else {
             std::printf("  curl http://%s:%d/health\n", settings.host.c_str(), port);
         }
+        std::printf("  API docs: http://%s:%d/docs   metrics: http://%s:%d/metrics   checks: shipd doctor\n",
+                    settings.host.c_str(), port, settings.host.c_str(), port);
         std::printf("\n");
         std::fflush(stdout);
     }
