@@ -48,12 +48,15 @@ pg::ConnectionSettings connection_settings() {
 
 using shipd::bench::run;
 
-std::shared_ptr<pg::Pool> make_pool(asio::io_context& io, std::size_t size) {
+std::shared_ptr<pg::Pool> make_pool(asio::io_context& io, std::size_t size,
+                                    std::size_t pipeline_depth = pg::PoolSettings{}.pipeline_depth) {
     pg::PoolSettings ps;
     ps.name = "bench";
     ps.size = size;
     ps.min_size = size;
     ps.max_overflow = 0;
+    ps.pipeline_connections = 1;  // one connection, like the other variants
+    ps.pipeline_depth = pipeline_depth;
     auto pool = pg::Pool::create(io.get_executor(), connection_settings(), ps);
     run(io, pool->start());
     return pool;
@@ -180,6 +183,28 @@ void BM_Lookups100Pipelined(benchmark::State& state, pg::PipelineSync sync) {
 BENCHMARK_CAPTURE(BM_Lookups100Pipelined, sync_each, pg::PipelineSync::kEachQuery);
 // One Sync for the batch: the 100 lookups are one logical request (batch-track).
 BENCHMARK_CAPTURE(BM_Lookups100Pipelined, sync_once, pg::PipelineSync::kOnce);
+
+// 100 concurrent coroutines, one lookup each, through Pool::execute: auto-pipelined on ONE
+// shared connection (Connection::submit, one Sync per statement, depth 100). What a server
+// handling 100 concurrent requests gets without batching them itself.
+void BM_Lookups100AutoPipelined(benchmark::State& state) {
+    asio::io_context io;
+    auto pool = make_pool(io, 1, 100);
+    for (auto _ : state) {
+        int done = 0;
+        for (int i = 1; i <= 100; ++i) {
+            asio::co_spawn(io, [&pool, &done, i]() -> asio::awaitable<void> {
+                auto r = co_await pool->execute(kPointQuery, i * 97 % kRows + 1);
+                benchmark::DoNotOptimize(r.one()[1].as<std::string_view>());
+                ++done;
+            }, asio::detached);
+        }
+        while (done < 100) io.run_one();
+    }
+    state.SetItemsProcessed(state.iterations() * 100);
+    pool->close();
+}
+BENCHMARK(BM_Lookups100AutoPipelined);
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 #include <cstring>
+#include <optional>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -127,15 +128,26 @@ std::string sqlstate_of(const std::exception_ptr& error) {
     }
 }
 
-// Parameter arrays in the shape libpq wants.
+// Parameter arrays in the shape libpq wants: up to kInline parameters without a heap
+// allocation (the point-query path). Not copyable: data() may point into the object.
 struct ParamArrays {
-    explicit ParamArrays(const Params& params) {
-        values.reserve(params.size());
-        for (const auto& v : params.values()) values.push_back(v ? v->c_str() : nullptr);
+    static constexpr std::size_t kInline = 8;
+    explicit ParamArrays(const Params& params) : n(params.size()) {
+        if (n > kInline) heap.resize(n);
+        const char** out = n > kInline ? heap.data() : inline_values;
+        std::size_t i = 0;
+        for (const auto& v : params.values()) out[i++] = v ? v->c_str() : nullptr;
     }
-    int count() const { return static_cast<int>(values.size()); }
-    const char* const* data() const { return values.empty() ? nullptr : values.data(); }
-    std::vector<const char*> values;
+    ParamArrays(const ParamArrays&) = delete;
+    ParamArrays& operator=(const ParamArrays&) = delete;
+    int count() const { return static_cast<int>(n); }
+    const char* const* data() const {
+        if (n == 0) return nullptr;
+        return n > kInline ? heap.data() : inline_values;
+    }
+    std::size_t n;
+    const char* inline_values[kInline];
+    std::vector<const char*> heap;
 };
 
 }  // namespace
@@ -284,32 +296,29 @@ asio::awaitable<void> Connection::open(std::string application_name) {
     }
 }
 
+void Connection::wait_failed(const boost::system::error_code& ec, bool reading) {
+    broken_ = true;
+    if (io_->timed_out) {
+        throw ConnectionError(reading ? "the server did not answer before the client deadline; "
+                                        "connection abandoned"
+                                      : "the server did not accept data before the client "
+                                        "deadline; connection abandoned");
+    }
+    throw boost::system::system_error(ec);
+}
+
 asio::awaitable<void> Connection::wait_readable() {
     boost::system::error_code ec;
     co_await io_->socket.async_wait(asio::posix::stream_descriptor::wait_read,
                                     asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-        broken_ = true;
-        if (io_->timed_out) {
-            throw ConnectionError("the server did not answer before the client deadline; "
-                                  "connection abandoned");
-        }
-        throw boost::system::system_error(ec);
-    }
+    if (ec) wait_failed(ec, true);
 }
 
 asio::awaitable<void> Connection::wait_writable() {
     boost::system::error_code ec;
     co_await io_->socket.async_wait(asio::posix::stream_descriptor::wait_write,
                                     asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-        broken_ = true;
-        if (io_->timed_out) {
-            throw ConnectionError("the server did not accept data before the client deadline; "
-                                  "connection abandoned");
-        }
-        throw boost::system::system_error(ec);
-    }
+    if (ec) wait_failed(ec, false);
 }
 
 asio::awaitable<void> Connection::flush() {
@@ -331,37 +340,40 @@ asio::awaitable<PGresult*> Connection::next_result() {
     co_return PQgetResult(conn_);
 }
 
+bool Connection::take_result(PGresult* r, Result& last, std::exception_ptr& error) {
+    switch (PQresultStatus(r)) {
+        case PGRES_TUPLES_OK:
+        case PGRES_COMMAND_OK:
+        case PGRES_EMPTY_QUERY:
+            last = Result(r);
+            return false;
+        case PGRES_FATAL_ERROR:
+            if (!error) error = detail::make_error(r, secret_);
+            PQclear(r);
+            return false;
+        case PGRES_COPY_IN:
+            PQclear(r);
+            PQputCopyEnd(conn_, "COPY FROM STDIN goes through Connection::copy_in");
+            return true;
+        case PGRES_COPY_OUT:
+        case PGRES_COPY_BOTH:
+            PQclear(r);
+            broken_ = true;  // we never read COPY TO STDOUT: the session is out of step
+            if (!error) error = std::make_exception_ptr(Error("COPY TO STDOUT is not supported"));
+            return false;
+        default:
+            PQclear(r);
+            return false;
+    }
+}
+
 asio::awaitable<Outcome> Connection::read_outcome() {
     Result last;
     std::exception_ptr error;
     for (;;) {
         PGresult* r = co_await next_result();
         if (r == nullptr) break;
-        switch (PQresultStatus(r)) {
-            case PGRES_TUPLES_OK:
-            case PGRES_COMMAND_OK:
-            case PGRES_EMPTY_QUERY:
-                last = Result(r);
-                break;
-            case PGRES_FATAL_ERROR:
-                if (!error) error = detail::make_error(r, secret_);
-                PQclear(r);
-                break;
-            case PGRES_COPY_IN:
-                PQclear(r);
-                PQputCopyEnd(conn_, "COPY FROM STDIN goes through Connection::copy_in");
-                co_await flush();
-                break;
-            case PGRES_COPY_OUT:
-            case PGRES_COPY_BOTH:
-                PQclear(r);
-                broken_ = true;  // we never read COPY TO STDOUT: the session is out of step
-                if (!error) error = std::make_exception_ptr(Error("COPY TO STDOUT is not supported"));
-                break;
-            default:
-                PQclear(r);
-                break;
-        }
+        if (take_result(r, last, error)) co_await flush();
     }
     if (error) {
         note_error(error);
@@ -423,21 +435,67 @@ asio::awaitable<Outcome> Connection::run_once(std::string_view sql, const Params
 
 asio::awaitable<Result> Connection::execute(std::string_view sql, Params params) {
     check_usable();
-    auto start = Clock::now();
-    OperationScope scope(*this, after(command_deadline(settings_)));
+    const auto start = Clock::now();
+    const auto limit = command_deadline(settings_);
+    OperationScope scope(*this, limit == std::chrono::milliseconds::max()
+                                    ? Clock::time_point::max()
+                                    : start + limit);
     bool retryable = false;
-    auto outcome = co_await run_once(sql, params, retryable);
+    std::optional<Outcome> outcome;
+    std::optional<std::string_view> cached;
+    if (cache_.capacity() != 0 && cache_.evicted().empty()) cached = cache_.find(sql);
+    if (cached) {
+        // The hot path (a cached statement): sent, flushed and read in this frame, without
+        // the nested coroutines of run_once / flush / read_outcome / next_result (each
+        // co_await of a coroutine function is a frame and a resumption). The name is a whole
+        // std::string of the cache: data() is NUL-terminated.
+        retryable = true;  // the server may have lost or invalidated it
+        {
+            ParamArrays p(params);
+            if (!PQsendQueryPrepared(conn_, cached->data(), p.count(), p.data(), nullptr,
+                                     nullptr, 0)) {
+                fail("cannot send a query");
+            }
+        }
+        const int flushed = PQflush(conn_);
+        if (flushed < 0) fail("cannot send to the server");
+        if (flushed > 0) co_await flush();
+        Result last;
+        std::exception_ptr error;
+        for (;;) {
+            // PQisBusy parses what libpq holds already (input a PQconsumeInput in flush()
+            // read meanwhile): only an incomplete result waits for the socket.
+            while (PQisBusy(conn_)) {
+                boost::system::error_code ec;
+                co_await io_->socket.async_wait(asio::posix::stream_descriptor::wait_read,
+                                                asio::redirect_error(asio::use_awaitable, ec));
+                if (ec) wait_failed(ec, true);
+                if (!PQconsumeInput(conn_)) fail("lost the connection");
+            }
+            PGresult* r = PQgetResult(conn_);
+            if (r == nullptr) break;
+            if (take_result(r, last, error)) co_await flush();
+        }
+        if (error) {
+            note_error(error);
+            outcome.emplace(error);
+        } else {
+            outcome.emplace(std::move(last));
+        }
+    } else {
+        outcome.emplace(co_await run_once(sql, params, retryable));
+    }
     // 26000 / 0A000: the server lost the statement or its plan's result type changed (a
     // migration): drop the entry and prepare afresh, once. Not inside a transaction: the
     // error aborted it, a retry could only fail with 25P02.
-    if (!outcome.ok() && retryable && retry_after_prepare_error(outcome.error()) &&
+    if (!outcome->ok() && retryable && retry_after_prepare_error(outcome->error()) &&
         !in_transaction()) {
-        std::string state = sqlstate_of(outcome.error());
+        std::string state = sqlstate_of(outcome->error());
         cache_.erase(sql, state != "26000");
-        outcome = co_await run_once(sql, params, retryable);
+        outcome.emplace(co_await run_once(sql, params, retryable));
     }
     if (query_time_) query_time_->record(Clock::now() - start);
-    co_return outcome.value();
+    co_return std::move(*outcome).take();
 }
 
 asio::awaitable<Result> Connection::execute_script(std::string_view sql) {

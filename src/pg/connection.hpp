@@ -7,6 +7,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -45,6 +46,11 @@ public:
     const Result& value() const {
         if (error_) std::rethrow_exception(error_);
         return result_;
+    }
+    /// value(), moved out (no reference count traffic).
+    Result take() && {
+        if (error_) std::rethrow_exception(error_);
+        return std::move(result_);
     }
     const std::exception_ptr& error() const noexcept { return error_; }
 
@@ -149,6 +155,12 @@ private:
     boost::asio::awaitable<void> wait_writable();
     boost::asio::awaitable<void> flush();
     boost::asio::awaitable<PGresult*> next_result();
+    /// A failed socket wait: marks the connection broken and throws ConnectionError (client
+    /// deadline) or the system error (cancelled).
+    [[noreturn]] void wait_failed(const boost::system::error_code& ec, bool reading);
+    /// Files one result of a statement into `last` / `error` (what read_outcome keeps);
+    /// true when it was a COPY FROM STDIN that was refused and its CopyFail must be flushed.
+    bool take_result(PGresult* r, Result& last, std::exception_ptr& error);
     /// Reads a statement's results up to the terminating NULL: the last result or the first
     /// error.
     boost::asio::awaitable<Outcome> read_outcome();
