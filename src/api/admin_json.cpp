@@ -17,16 +17,8 @@ void write_capacity(std::string& out, const pg::capacity::Plan& plan, const stor
     write_int(out, figures.reserved);
     out += ",\"others\":";
     write_int(out, figures.others);
-    out += ",\"available\":";
-    write_int(out, b.available);
-    out += ",\"planned\":";
-    write_int(out, b.planned);
-    out += ",\"margin\":";
-    write_int(out, b.margin);
-    out += ",\"margin_percent\":";
-    domain::write_number(out, static_cast<double>(static_cast<long long>(b.margin_percent * 10.0)) / 10.0);
-    out += ",\"verdict\":";
-    domain::write_string(out, pg::capacity::verdict_name(b.verdict));
+    out += ',';
+    write_budget_members(out, b);
     out += ",\"summary\":";
     domain::write_string(out, pg::capacity::verdict_line(plan, figures));
     out += ",\"loops\":";
@@ -54,6 +46,20 @@ void write_capacity(std::string& out, const pg::capacity::Plan& plan, const stor
 
 pg::capacity::ServerFigures capacity_figures(const store::ServerFigures& server) {
     return {server.max_connections, server.reserved, server.others};
+}
+
+void write_budget_members(std::string& out, const pg::capacity::Budget& b) {
+    using domain::write_int;
+    out += "\"available\":";
+    write_int(out, b.available);
+    out += ",\"planned\":";
+    write_int(out, b.planned);
+    out += ",\"margin\":";
+    write_int(out, b.margin);
+    out += ",\"margin_percent\":";
+    domain::write_number(out, static_cast<double>(static_cast<long long>(b.margin_percent * 10.0)) / 10.0);
+    out += ",\"verdict\":";
+    domain::write_string(out, pg::capacity::verdict_name(b.verdict));
 }
 
 std::string connections_json(const store::ConnectionReport& r, const pg::capacity::Plan& plan,

@@ -12,6 +12,11 @@ namespace shipd::api {
 /// The capacity figures of pg::capacity for a plan and a server, as pg::capacity::table shows.
 pg::capacity::ServerFigures capacity_figures(const store::ServerFigures& server);
 
+/// A budget's bottom lines as JSON members, without braces or a leading comma:
+/// "available":..,"planned":..,"margin":..,"margin_percent":..(one decimal),"verdict":".."
+/// (the /v1/admin/db/connections capacity object and /health's share them).
+void write_budget_members(std::string& out, const pg::capacity::Budget& budget);
+
 /// GET /v1/admin/db/connections: the report and the capacity object (figures, verdict, the
 /// verdict line, the plan's pools).
 std::string connections_json(const store::ConnectionReport& report, const pg::capacity::Plan& plan,

@@ -4,12 +4,15 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
+#include <optional>
 
 #include "http/errors.hpp"
 #include "text/json_escape.hpp"
+#include "api/admin_json.hpp"
 #include "api/database.hpp"
 #include "api/process_snapshot.hpp"
 #include "pg/cluster.hpp"
+#include "store/admin_store.hpp"
 
 namespace shipd::api {
 
@@ -60,9 +63,22 @@ void add_health_routes(http::Router& router, Services& services) {
             error = e.what();
         }
         double latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        // The capacity margin: the running plan against the primary server's figures read now
+        // (the probe's lease is back, so a one-connection pool can serve this too). Left out
+        // when the figures cannot be read.
+        std::optional<pg::capacity::Budget> capacity;
+        if (reachable) {
+            try {
+                auto figures = co_await store::server_figures(db(services, ctx).write());
+                capacity = pg::capacity::assess(services.capacity_plan, capacity_figures(figures));
+            } catch (const std::exception&) {
+                // reachable a moment ago: the probe's figures are what /health reports
+            }
+        }
         // The pools of every event loop, summed (each read on its own loop).
         ProcessSnapshot process = co_await snapshot_process(services);
-        bool impaired = !process.healthy || services.schema.current < services.schema.head;
+        bool impaired = !process.healthy || services.schema.current < services.schema.head ||
+                        (capacity && capacity->verdict != pg::capacity::Verdict::kOk);
         const char* status = !reachable ? "down" : impaired ? "degraded" : "ok";
         std::string body = "{\"status\":\"";
         body += status;
@@ -78,7 +94,13 @@ void add_health_routes(http::Router& router, Services& services) {
             body += '"';
         }
         body += "},\"schema\":{\"revision\":" + std::to_string(services.schema.current) +
-                ",\"head\":" + std::to_string(services.schema.head) + "},\"pools\":[";
+                ",\"head\":" + std::to_string(services.schema.head) + '}';
+        if (capacity) {
+            body += ",\"capacity\":{";
+            write_budget_members(body, *capacity);
+            body += '}';
+        }
+        body += ",\"pools\":[";
         for (size_t i = 0; i < process.pools.size(); ++i) {
             if (i) body += ',';
             write_pool(body, process.pools[i].stats);

@@ -145,7 +145,9 @@ void add_data_commands(CLI::App& app, const config::Settings& settings, std::fun
     auto file = std::make_shared<std::string>();
     import->add_option("file", *file, "The NDJSON file")->required()->check(CLI::ExistingFile);
     import->footer("\nBad lines are reported with their line numbers; good lines are all kept. Exit 0 when every line was\n"
-                   "imported, 3 when some were rejected, 1 when the import could not run.");
+                   "imported, 3 when some were rejected, 1 when the import could not run.\n"
+                   "No size limit: SHIPD_IMPORT_MAX_BYTES bounds the HTTP route only. The file is read by 1 MiB chunks,\n"
+                   "so its size does not bound memory; the report keeps one entry a line (an id or an error).");
     import->callback([&settings, database_url, file] {
         std::string url = database_url();
         std::ifstream in(*file, std::ios::binary);

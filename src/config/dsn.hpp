@@ -13,7 +13,8 @@ std::string normalize_database_url(std::string_view url);
 /// The URL or key=value conninfo with its password replaced by "****".
 std::string mask_dsn(std::string_view dsn);
 
-/// Masks every DSN password found anywhere in free text (a log line, an error message).
+/// Masks every DSN password found anywhere in free text (a log line, an error message), by
+/// "****" (text::mask_passwords, shared with pg/).
 std::string redact_secrets(std::string_view text);
 
 }  // namespace shipd::config

@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "text/secrets.hpp"
+
 namespace shipd::pg {
 
 namespace {
@@ -83,14 +85,7 @@ std::string normalize_dsn(std::string_view dsn) {
     return std::string(dsn);
 }
 
-std::string mask_dsn(std::string_view dsn) {
-    auto [begin, end] = is_url(dsn) ? url_password_span(dsn) : kv_password_span(dsn);
-    if (begin == std::string_view::npos) return std::string(dsn);
-    std::string out(dsn.substr(0, begin));
-    out += kMask;
-    out += dsn.substr(end);
-    return out;
-}
+std::string mask_dsn(std::string_view dsn) { return text::mask_passwords(dsn, kMask); }
 
 std::string dsn_password(std::string_view dsn) {
     if (is_url(dsn)) {

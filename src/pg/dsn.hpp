@@ -11,8 +11,8 @@ namespace shipd::pg {
 /// URLs and libpq key=value strings; returns a string libpq understands. Never throws.
 std::string normalize_dsn(std::string_view dsn);
 
-/// The DSN with its password replaced by "***" (URL user:password@ and key=value password=).
-/// Safe to log. Never throws.
+/// The DSN with its password replaced by "***" (URL user:password@ and key=value password=;
+/// text::mask_passwords, shared with config/). Safe to log. Never throws.
 std::string mask_dsn(std::string_view dsn);
 
 /// The password found in a DSN (URL or key=value form), or empty. Never throws.

@@ -41,7 +41,7 @@ std::uint64_t Result::rows_affected() const noexcept {
     return (n && *n) ? std::strtoull(n, nullptr, 10) : 0;
 }
 
-Row Result::operator[](std::size_t row) const {
+Row Result::operator[](std::size_t row) const& {
     if (row >= size()) {
         throw ResultError("row " + std::to_string(row) + " of a result of " +
                           std::to_string(size()));
@@ -49,14 +49,14 @@ Row Result::operator[](std::size_t row) const {
     return Row(result_.get(), static_cast<int>(row));
 }
 
-Row Result::one() const {
+Row Result::one() const& {
     if (size() != 1) {
         throw ResultError("expected exactly one row, got " + std::to_string(size()));
     }
     return Row(result_.get(), 0);
 }
 
-std::optional<Row> Result::maybe_one() const {
+std::optional<Row> Result::maybe_one() const& {
     if (size() == 0) return std::nullopt;
     if (size() > 1) throw ResultError("expected at most one row, got " + std::to_string(size()));
     return Row(result_.get(), 0);

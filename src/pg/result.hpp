@@ -68,6 +68,13 @@ private:
 };
 
 /// The outcome of one statement. Cheap to copy (shared, immutable).
+///
+/// Rows and Fields point into their Result, so the accessors that hand them out (operator[],
+/// one, maybe_one, begin, end) are for an lvalue Result only: on a temporary they are
+/// deleted, and `(co_await pool.execute(...)).one()` — a Row outliving its Result — does not
+/// compile. Name the Result first (`auto result = co_await ...; auto row = result.one();`).
+/// A range-for over a temporary is fine (the range is bound to a reference for the loop), as
+/// are scalar() and the size accessors, which hand out no Row.
 class Result {
 public:
     Result() = default;
@@ -81,16 +88,20 @@ public:
     int columns() const noexcept { return result_ ? PQnfields(result_.get()) : 0; }
 
     /// Throws ResultError when out of range.
-    Row operator[](std::size_t row) const;
+    Row operator[](std::size_t row) const&;
+    Row operator[](std::size_t row) const&& = delete;
     /// Exactly one row, else throws ResultError.
-    Row one() const;
+    Row one() const&;
+    Row one() const&& = delete;
     /// The row when there is exactly one, nullopt when none (the "not found" outcome);
     /// throws ResultError on more than one.
-    std::optional<Row> maybe_one() const;
+    std::optional<Row> maybe_one() const&;
+    std::optional<Row> maybe_one() const&& = delete;
     /// The single value of a one-row, one-column result; throws ResultError otherwise.
+    /// (Callable on a temporary: the value is decoded before the Result goes.)
     template <class T>
     T scalar() const {
-        return one()[0].template as<T>();
+        return one()[0].template as<T>();  // *this is an lvalue here
     }
 
     class Iterator {
@@ -107,8 +118,10 @@ public:
         const PGresult* result_;
         int row_;
     };
-    Iterator begin() const { return Iterator(result_.get(), 0); }
-    Iterator end() const { return Iterator(result_.get(), static_cast<int>(size())); }
+    Iterator begin() const& { return Iterator(result_.get(), 0); }
+    Iterator begin() const&& = delete;
+    Iterator end() const& { return Iterator(result_.get(), static_cast<int>(size())); }
+    Iterator end() const&& = delete;
 
     const PGresult* raw() const noexcept { return result_.get(); }
 

@@ -1,6 +1,7 @@
 // 503s of the API, never a hang: DATABASE_UNAVAILABLE with Retry-After while a dedicated
 // PostgreSQL under shipd is stopped (and healing once it is back), POOL_TIMEOUT when the only
-// connection is held, OVERLOADED past SHIPD_MAX_CONNECTIONS.
+// connection is held, OVERLOADED past SHIPD_MAX_CONNECTIONS; and 500 INTERNAL, with nothing
+// of the database's error in the body, when a statement fails (a table renamed under shipd).
 #include <gtest/gtest.h>
 
 #include <libpq-fe.h>
@@ -73,6 +74,49 @@ TEST(ApiOutage, DatabaseDownAnswers503DatabaseUnavailableWithinThePoolTimeoutAnd
         std::this_thread::sleep_for(200ms);
     }
     EXPECT_EQ(healed.status, 200) << healed.body;
+    EXPECT_EQ(server.stop(), 0) << server.log();
+}
+
+// No test hook in shipd: the store's statement fails for real (42P01, the table renamed by
+// psql under the running server), the error mapping answers API.md's shape.
+TEST(ApiOutage, AFailingStatementIs500InternalWithNothingOfTheErrorInTheBody) {
+    ShipdServer server;
+    Api api(server);
+    auto created = api.post("/v1/shipments", shipment_body(unique("internal")));
+    ASSERT_EQ(created.status, 201) << created.body;
+    std::string id = str_at(json_of(created), "id");
+    ASSERT_EQ(api.get("/v1/shipments/" + id).status, 200);
+
+    server.exec_sql("ALTER TABLE shipments RENAME TO shipments_renamed_by_test");
+    auto failed = api.get("/v1/shipments/" + id);
+    server.exec_sql("ALTER TABLE shipments_renamed_by_test RENAME TO shipments");
+
+    EXPECT_EQ(failed.status, 500) << failed.body;
+    EXPECT_TRUE(failed.header("content-type").starts_with("application/json")) << failed.header("content-type");
+    auto body = json_of(failed);
+    ASSERT_TRUE(body.is_object()) << failed.body;
+    EXPECT_EQ(body.as_object().size(), 2u) << failed.body;  // error and request_id, nothing else
+    const auto& error = body.at("error").as_object();
+    EXPECT_EQ(error.size(), 2u) << failed.body;  // code and message
+    EXPECT_EQ(str_at(body, "error.code"), "INTERNAL");
+    EXPECT_EQ(str_at(body, "error.message"), "internal error; the request id ties it to the log");
+    std::string request_id = str_at(body, "request_id");
+    EXPECT_FALSE(request_id.empty());
+    EXPECT_EQ(request_id, failed.header("x-request-id"));
+    // Nothing of the database's error, the SQL or the code leaks.
+    for (const char* internal : {"shipments_renamed", "relation", "does not exist", "42P01", "SELECT", "FROM",
+                                 "shipments", ".cpp", ".hpp", "/src/", "/work/", "pg::", "ResultError", "ServerError"}) {
+        EXPECT_EQ(failed.body.find(internal), std::string::npos) << internal << " in " << failed.body;
+    }
+    // The log has it, under the request id.
+    std::string log = server.log();
+    auto line = log.find(request_id);
+    ASSERT_NE(line, std::string::npos) << log;
+    EXPECT_NE(log.find("does not exist", line), std::string::npos) << log.substr(line);
+
+    // Nothing else broke: the same request succeeds once the table is back.
+    auto again = api.get("/v1/shipments/" + id);
+    EXPECT_EQ(again.status, 200) << again.body;
     EXPECT_EQ(server.stop(), 0) << server.log();
 }
 

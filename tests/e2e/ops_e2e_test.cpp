@@ -180,12 +180,22 @@ TEST(CapacityPolicyE2E, EnforceShrinksThePoolsAtStartAndWarnOnlyWarns) {
         ShipdServer server(o);
         EXPECT_TRUE(contains(server.log(), "SHIPD_CAPACITY_POLICY=enforce shrank the pools")) << server.log();
         EXPECT_TRUE(contains(server.log(), "primary 25 → 5 a loop")) << server.log();
-        auto health = json_of(Api(server).anonymous("GET", "/health"));
+        auto health_response = Api(server).anonymous("GET", "/health");
+        EXPECT_EQ(health_response.status, 200) << health_response.body;
+        auto health = json_of(health_response);
+        // Enforced to fit with the 20 % margin: /health reports the margin, and ok.
+        EXPECT_EQ(str_at(health, "status"), "ok") << health_response.body;
+        EXPECT_EQ(str_at(health, "capacity.verdict"), "ok") << health_response.body;
+        ASSERT_NE(at(health, "capacity.planned"), nullptr) << health_response.body;
+        EXPECT_EQ(at(health, "capacity.planned")->as_int64(), 12);
+        EXPECT_EQ(at(health, "capacity.margin")->as_int64(),
+                  at(health, "capacity.available")->as_int64() - 12);
+        EXPECT_GE(at(health, "capacity.margin_percent")->to_number<double>(), 20.0);
         EXPECT_EQ(str_at(health, "pools.0.name"), "primary");
         ASSERT_NE(at(health, "pools.0.max"), nullptr);
-        // /health sums the pools of every loop (2 here): 5 and 1 a loop.
-        EXPECT_EQ(at(health, "pools.0.max")->as_int64(), 2 * 5);
-        EXPECT_EQ(at(health, "pools.1.max")->as_int64(), 2 * 1);
+        // /health sums the pools over the event loops: 5 and 1 a loop × 2 loops.
+        EXPECT_EQ(at(health, "pools.0.max")->as_int64(), 10);
+        EXPECT_EQ(at(health, "pools.1.max")->as_int64(), 2);
 
         Api admin(server.port(), server.create_key("ops-admin", true));
         auto connections = admin.get("/v1/admin/db/connections");
@@ -210,8 +220,18 @@ TEST(CapacityPolicyE2E, EnforceShrinksThePoolsAtStartAndWarnOnlyWarns) {
     o.env = {{"SHIPD_THREADS", "2"}};
     ShipdServer server(o);
     EXPECT_TRUE(contains(server.log(), "capacity FAIL: shipd may open 82 of the")) << server.log();
-    auto health = json_of(Api(server).anonymous("GET", "/health"));
-    EXPECT_EQ(at(health, "pools.0.max")->as_int64(), 2 * 25);  // warn changes nothing (2 loops)
+    auto health_response = Api(server).anonymous("GET", "/health");
+    // A plan over the server's connections: degraded (still 200: the server serves), with the
+    // capacity object saying why.
+    EXPECT_EQ(health_response.status, 200) << health_response.body;
+    auto health = json_of(health_response);
+    EXPECT_EQ(at(health, "pools.0.max")->as_int64(), 50);  // warn changes nothing: 25 a loop × 2 loops
+    EXPECT_EQ(str_at(health, "status"), "degraded") << health_response.body;
+    EXPECT_EQ(str_at(health, "capacity.verdict"), "exceeds") << health_response.body;
+    ASSERT_NE(at(health, "capacity.planned"), nullptr) << health_response.body;
+    EXPECT_EQ(at(health, "capacity.planned")->as_int64(), 82);
+    EXPECT_LT(at(health, "capacity.margin")->as_int64(), 0);
+    EXPECT_LT(at(health, "capacity.margin_percent")->to_number<double>(), 0.0);
 }
 
 TEST(DbStatusE2E, ShowsAnIdleTransactionOnTheCliAndTheAdminRoute) {

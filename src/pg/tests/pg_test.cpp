@@ -7,6 +7,7 @@
 #include "pg/dsn.hpp"
 #include "pg/errors.hpp"
 #include "pg/histogram.hpp"
+#include "pg/result.hpp"
 #include "pg/settings.hpp"
 #include "pg/types.hpp"
 
@@ -27,6 +28,40 @@ TEST(Dsn, MaskHidesPasswordsInEveryForm) {
     EXPECT_EQ(dsn_password("password='a b\\'c'"), "a b'c");
     EXPECT_EQ(redact("x s3cret y s3cret", "s3cret"), "x *** y ***");
     EXPECT_EQ(normalize_dsn("postgresql+asyncpg://u:p@h/d"), "postgresql://u:p@h/d");
+}
+
+// A Row points into its Result: taking one from a temporary Result must not compile.
+template <class R>
+concept GivesOne = requires(R&& r) { static_cast<R&&>(r).one(); };
+template <class R>
+concept GivesMaybeOne = requires(R&& r) { static_cast<R&&>(r).maybe_one(); };
+template <class R>
+concept GivesRowAt = requires(R&& r) { static_cast<R&&>(r)[0]; };
+template <class R>
+concept GivesIterators = requires(R&& r) {
+    static_cast<R&&>(r).begin();
+    static_cast<R&&>(r).end();
+};
+template <class R>
+concept GivesScalar = requires(R&& r) { static_cast<R&&>(r).template scalar<int>(); };
+static_assert(GivesOne<Result&> && GivesOne<const Result&>);
+static_assert(!GivesOne<Result> && !GivesOne<const Result>);
+static_assert(GivesMaybeOne<Result&> && !GivesMaybeOne<Result>);
+static_assert(GivesRowAt<Result&> && !GivesRowAt<Result>);
+static_assert(GivesIterators<Result&> && !GivesIterators<Result>);
+static_assert(GivesScalar<Result> && GivesScalar<Result&>);  // a value, not a Row
+
+TEST(Result, RowsComeFromANamedResultAndRangeForOverATemporaryWorks) {
+    Result empty;
+    EXPECT_TRUE(empty.empty());
+    EXPECT_FALSE(empty.maybe_one().has_value());
+    EXPECT_THROW(empty.one(), ResultError);
+    int rows = 0;
+    for (auto row : Result{}) {  // the loop binds the temporary: begin()/end() see an lvalue
+        (void)row;
+        ++rows;
+    }
+    EXPECT_EQ(rows, 0);
 }
 
 TEST(Settings, ServerSettingsParse) {
