@@ -7,6 +7,8 @@
 #include "domain/json_write.hpp"
 #include "pg/cluster.hpp"
 
+#include <boost/asio/this_coro.hpp>
+
 namespace shipd::api {
 
 namespace asio = boost::asio;
@@ -22,6 +24,11 @@ void add_import_routes(http::Router& router, Services& services) {
         Importer importer(services.cluster->bulk());
         co_await importer.feed(ctx.request.body());
         domain::ImportResult result = co_await importer.finish();
+        // Fresh statistics for the planner after a large load, without holding the answer.
+        const int analyze_rows = services.settings->import_analyze_rows;
+        if (analyze_rows > 0 && result.accepted >= static_cast<std::size_t>(analyze_rows)) {
+            analyze_in_background(co_await asio::this_coro::executor, services.cluster->bulk());
+        }
         std::string body;
         body.reserve(64 + 64 * result.created.size());
         domain::write_import_result(body, result);

@@ -20,6 +20,7 @@
 #include "app/module_settings.hpp"
 #include "pg/cluster.hpp"
 #include "store/api_keys_store.hpp"
+#include "store/import_store.hpp"
 
 namespace shipd::app {
 
@@ -164,7 +165,13 @@ void add_data_commands(CLI::App& app, const config::Settings& settings, std::fun
                     read += static_cast<std::size_t>(in.gcount());
                     bar.update(read);
                 }
-                co_return co_await importer.finish();
+                domain::ImportResult done = co_await importer.finish();
+                // Fresh statistics for the planner after a large load (SHIPD_IMPORT_ANALYZE_ROWS).
+                if (settings.import_analyze_rows > 0 &&
+                    done.accepted >= static_cast<std::size_t>(settings.import_analyze_rows)) {
+                    co_await store::analyze_bulk_tables(c.bulk(), store::BulkTables::kShipments);
+                }
+                co_return done;
             });
         } catch (const std::exception& e) {
             std::fprintf(stderr, "\nshipd import: %s\n", e.what());

@@ -22,8 +22,8 @@ namespace shipd::app {
 namespace asio = boost::asio;
 using Clock = std::chrono::system_clock;
 
-// Shipments stored per statement (as imports do).
-constexpr std::size_t kDemoBatch = 1000;
+// Shipments stored per batch (as imports do: COPY, one transaction).
+constexpr std::size_t kDemoBatch = 5000;
 // Demo shipments are spread over this many days back from now.
 constexpr int kDemoDays = 30;
 // Time between simulated tracking steps in demo histories: about a carrier scan per shift.
@@ -153,6 +153,10 @@ void load_demo_data(const config::Settings& settings, const std::string& url, st
             if (!events.empty()) co_await store::insert_events_batch(cluster.bulk(), events);
             done += n;
             if (progress) bar.update(done);
+        }
+        // Fresh statistics for the planner after a large load (SHIPD_IMPORT_ANALYZE_ROWS).
+        if (settings.import_analyze_rows > 0 && count >= static_cast<std::size_t>(settings.import_analyze_rows)) {
+            co_await store::analyze_bulk_tables(cluster.bulk(), store::BulkTables::kShipmentsAndEvents);
         }
         if (progress) bar.finish();
     };

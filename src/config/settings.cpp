@@ -242,6 +242,7 @@ const std::vector<Spec>& specs() {
         v.push_back(integer("SHIPD_THREADS", &Settings::threads, 0, 256, "event-loop threads (0: automatic)"));
         v.push_back(bytes("SHIPD_BODY_LIMIT", &Settings::body_limit, 1024, std::size_t{1} << 30, "largest request body"));
         v.push_back(bytes("SHIPD_IMPORT_MAX_BYTES", &Settings::import_max_bytes, 1024, std::size_t{1} << 34, "largest NDJSON import body"));
+        v.push_back(integer("SHIPD_IMPORT_ANALYZE_ROWS", &Settings::import_analyze_rows, 0, kBig, "shipments an import or demo-data stores at or above which the touched tables are ANALYZEd (0: never)"));
         v.push_back(bytes("SHIPD_HEADER_LIMIT", &Settings::header_limit, 1024, std::size_t{1} << 20, "largest request header block"));
         v.push_back(integer("SHIPD_READ_TIMEOUT_S", &Settings::read_timeout_s, 1, 3600, "seconds a client has to send a whole request"));
         v.push_back(integer("SHIPD_KEEPALIVE_TIMEOUT_S", &Settings::keepalive_timeout_s, 1, 3600, "seconds an idle keep-alive connection stays open"));

@@ -52,6 +52,7 @@ struct Settings {
     int threads = 0;                         ///< SHIPD_THREADS (0: automatic)
     std::size_t body_limit = 1 << 20;        ///< SHIPD_BODY_LIMIT (bytes)
     std::size_t import_max_bytes = 64 << 20; ///< SHIPD_IMPORT_MAX_BYTES (bytes)
+    int import_analyze_rows = 10'000;        ///< SHIPD_IMPORT_ANALYZE_ROWS (0: never)
     std::size_t header_limit = 16 << 10;     ///< SHIPD_HEADER_LIMIT (bytes)
     int read_timeout_s = 15;                 ///< SHIPD_READ_TIMEOUT_S
     int keepalive_timeout_s = 60;            ///< SHIPD_KEEPALIVE_TIMEOUT_S

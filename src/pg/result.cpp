@@ -1,6 +1,8 @@
 // Result / Row lookups and the decode errors.
 #include "pg/result.hpp"
 
+#include "pg/copy_text.hpp"
+
 #include <cstdlib>
 
 namespace shipd::pg {
@@ -66,24 +68,28 @@ std::optional<Row> Result::maybe_one() const& {
 
 namespace shipd::pg {
 
+void append_copy_field(std::string& buffer, std::optional<std::string_view> value) {
+    if (!value) {
+        buffer += "\\N";
+        return;
+    }
+    for (char c : *value) {
+        switch (c) {
+            case '\\': buffer += "\\\\"; break;
+            case '\t': buffer += "\\t"; break;
+            case '\n': buffer += "\\n"; break;
+            case '\r': buffer += "\\r"; break;
+            default: buffer.push_back(c);
+        }
+    }
+}
+
 void append_copy_row(std::string& buffer, const Params& row) {
     bool first = true;
     for (const auto& value : row.values()) {
         if (!first) buffer.push_back('\t');
         first = false;
-        if (!value) {
-            buffer += "\\N";
-            continue;
-        }
-        for (char c : *value) {
-            switch (c) {
-                case '\\': buffer += "\\\\"; break;
-                case '\t': buffer += "\\t"; break;
-                case '\n': buffer += "\\n"; break;
-                case '\r': buffer += "\\r"; break;
-                default: buffer.push_back(c);
-            }
-        }
+        append_copy_field(buffer, value ? std::optional<std::string_view>(*value) : std::nullopt);
     }
     buffer.push_back('\n');
 }

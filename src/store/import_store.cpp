@@ -1,10 +1,12 @@
-// Bulk shipment inserts.
+// Bulk shipment inserts: COPY FROM STDIN into addresses, parcels and shipments.
 #include "store/import_store.hpp"
 
-#include <array>
 #include <charconv>
+#include <exception>
 
+#include "pg/copy_text.hpp"
 #include "store/detail/codec.hpp"
+#include "store/detail/uuid_v7.hpp"
 
 namespace shipd::store {
 
@@ -12,142 +14,144 @@ namespace asio = boost::asio;
 
 namespace {
 
-// t: the batch, one row per shipment with every id made up front (MATERIALIZED: each id is
-// made once per row and read by every insert below). Foreign keys are checked at the end of
-// the statement, after every CTE ran.
-#define SHIPD_ADDRESS_ARRAY_COLUMNS(a)                                                      \
-    a "name, " a "company, " a "street1, " a "street2, " a "city, " a "state, " a "zip, " a \
-      "country, " a "phone, " a "email, " a "residential"
+constexpr std::string_view kCopyAddresses =
+    "COPY addresses (id, name, company, street1, street2, city, state, zip, country, phone,"
+    " email, residential, created_at, updated_at) FROM STDIN";
+constexpr std::string_view kCopyParcels =
+    "COPY parcels (id, length, width, height, weight, predefined_package, created_at,"
+    " updated_at) FROM STDIN";
+constexpr std::string_view kCopyShipments =
+    "COPY shipments (id, from_address_id, to_address_id, parcel_id, reference, status, rates,"
+    " selected_rate, carrier, service, rate_amount, rate_currency, tracking_code, label_url,"
+    " easypost_id, purchased_at, created_at, updated_at) FROM STDIN";
 
-#define SHIPD_INSERT_ADDRESSES(a, id)                                                         \
-    " INSERT INTO addresses (id, name, company, street1, street2, city, state, zip, country," \
-    " phone, email, residential, created_at, updated_at)"                                    \
-    " SELECT " id ", " a "name, " a "company, " a "street1, " a "street2, " a "city, " a     \
-    "state, " a "zip, " a "country, " a "phone, " a "email, " a "residential::boolean,"      \
-    " created, created FROM t"
+// Bytes a row takes in COPY text, to size the buffers once.
+constexpr std::size_t kAddressRowBytes = 256;
+constexpr std::size_t kParcelRowBytes = 128;
+constexpr std::size_t kShipmentRowBytes = 768;
 
-// uuid_generate_v7() (revision 3) inlined: the same bits from one clock reading per row,
-// because four calls of the SQL function per shipment cost ~13 us each, a third of the batch.
-#define SHIPD_UUID_V7(us)                                                                     \
-    "encode(overlay(overlay(uuid_send(gen_random_uuid())"                                     \
-    " PLACING substring(int8send(" us " / 1000) FROM 3) FROM 1 FOR 6)"                        \
-    " PLACING substring(int4send((28672 | ((" us " % 1000) * 4096 / 1000))::int) FROM 3)"     \
-    " FROM 7 FOR 2), 'hex')::uuid"
+using Field = std::optional<std::string_view>;
 
-constexpr std::string_view kInsertShipments =
-    "WITH raw AS ("
-    " SELECT u.*, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS us"
-    " FROM unnest("
-    "$1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
-    " $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],"
-    " $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],"
-    " $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[],"
-    " $27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::text[],"
-    " $33::text[], $34::text[], $35::text[], $36::text[], $37::text[])"
-    " WITH ORDINALITY AS u(" SHIPD_ADDRESS_ARRAY_COLUMNS("f_") ", " SHIPD_ADDRESS_ARRAY_COLUMNS(
-        "t_") ", p_length, p_width, p_height, p_weight, p_package, reference, status, rates,"
-              " selected_rate, carrier, service, tracking_code, label_url, easypost_id,"
-              " created_at, ord)"
-    "), t AS MATERIALIZED ("
-    " SELECT raw.*, " SHIPD_UUID_V7("us") " AS from_id, " SHIPD_UUID_V7("us") " AS to_id,"
-    " CASE WHEN p_weight IS NOT NULL THEN " SHIPD_UUID_V7("us") " END AS parcel_id,"
-    " " SHIPD_UUID_V7("us") " AS shipment_id,"
-    " coalesce(created_at::timestamptz, now()) AS created, selected_rate::jsonb AS selected"
-    " FROM raw"
-    "), fa AS (" SHIPD_INSERT_ADDRESSES("f_", "from_id") "), ta AS (" SHIPD_INSERT_ADDRESSES(
-        "t_", "to_id") "), p AS ("
-    " INSERT INTO parcels (id, length, width, height, weight, predefined_package, created_at,"
-    " updated_at)"
-    " SELECT parcel_id, p_length::float8, p_width::float8, p_height::float8, p_weight::float8,"
-    " p_package, created, created FROM t WHERE parcel_id IS NOT NULL"
-    "), s AS ("
-    " INSERT INTO shipments (id, from_address_id, to_address_id, parcel_id, reference, status,"
-    " rates, selected_rate, carrier, service, rate_amount, rate_currency, tracking_code,"
-    " label_url, easypost_id, purchased_at, created_at, updated_at)"
-    " SELECT shipment_id, from_id, to_id, parcel_id, reference, status, rates::jsonb, selected,"
-    " carrier, service, (selected->>'rate')::numeric, selected->>'currency', tracking_code,"
-    " label_url, easypost_id, CASE WHEN selected IS NOT NULL THEN created END, created,"
-    " created FROM t"
-    ")"
-    " SELECT shipment_id FROM t ORDER BY ord";
+// One COPY text row, field by field.
+class CopyRow {
+public:
+    explicit CopyRow(std::string& buffer) : buffer_(buffer) {}
+    CopyRow& operator<<(Field value) {
+        if (!first_) buffer_.push_back('\t');
+        first_ = false;
+        pg::append_copy_field(buffer_, value);
+        return *this;
+    }
+    CopyRow& operator<<(const std::optional<std::string>& value) {
+        return *this << (value ? Field(*value) : std::nullopt);
+    }
+    CopyRow& operator<<(const std::string& value) { return *this << Field(value); }
+    CopyRow& operator<<(const char* value) { return *this << Field(value); }
+    CopyRow& operator<<(const std::optional<double>& value) {
+        if (!value) return *this << Field();
+        char buf[32];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *value);
+        return *this << Field(std::string_view(buf, static_cast<std::size_t>(end - buf)));
+    }
+    CopyRow& operator<<(const std::optional<bool>& value) {
+        if (!value) return *this << Field();
+        return *this << Field(*value ? "t" : "f");
+    }
+    ~CopyRow() { buffer_.push_back('\n'); }
 
-#undef SHIPD_ADDRESS_ARRAY_COLUMNS
-#undef SHIPD_INSERT_ADDRESSES
-#undef SHIPD_UUID_V7
+private:
+    std::string& buffer_;
+    bool first_ = true;
+};
 
-constexpr std::size_t kArrays = 37;
-using Column = std::vector<std::optional<std::string>>;
-
-std::optional<std::string> number(const std::optional<double>& v) {
-    if (!v) return std::nullopt;
-    char buf[32];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *v);
-    return std::string(buf, end);
-}
-
-std::optional<std::string> boolean(const std::optional<bool>& v) {
-    if (!v) return std::nullopt;
-    return std::string(*v ? "t" : "f");
-}
-
-std::optional<std::string> text(const std::string& v) { return v; }
-
-void push_address(std::array<Column, kArrays>& c, std::size_t first, const domain::Address& a) {
-    c[first + 0].push_back(a.name);
-    c[first + 1].push_back(a.company);
-    c[first + 2].push_back(text(a.street1));
-    c[first + 3].push_back(a.street2);
-    c[first + 4].push_back(text(a.city));
-    c[first + 5].push_back(a.state);
-    c[first + 6].push_back(text(a.zip));
-    c[first + 7].push_back(text(a.country));
-    c[first + 8].push_back(a.phone);
-    c[first + 9].push_back(a.email);
-    c[first + 10].push_back(boolean(a.residential));
+void append_address(std::string& buffer, const std::string& id, const domain::Address& a,
+                    std::string_view created) {
+    CopyRow(buffer) << Field(id) << a.name << a.company << a.street1 << a.street2 << a.city
+                    << a.state << a.zip << a.country << a.phone << a.email << a.residential
+                    << Field(created) << Field(created);
 }
 
 }  // namespace
 
 asio::awaitable<std::vector<std::string>> insert_shipments_batch(
-    pg::Connection& connection, const std::vector<domain::Shipment>& shipments) {
+    pg::Connection& connection, std::span<const domain::Shipment> shipments) {
     if (shipments.empty()) co_return std::vector<std::string>{};
-    std::array<Column, kArrays> c;
-    for (auto& column : c) column.reserve(shipments.size());
-    for (const auto& s : shipments) {
-        push_address(c, 0, s.from_address);
-        push_address(c, 11, s.to_address);
-        const domain::Parcel* p = s.parcel ? &*s.parcel : nullptr;
-        c[22].push_back(p ? number(p->length) : std::nullopt);
-        c[23].push_back(p ? number(p->width) : std::nullopt);
-        c[24].push_back(p ? number(p->height) : std::nullopt);
-        c[25].push_back(p ? number(p->weight) : std::nullopt);
-        c[26].push_back(p ? p->predefined_package : std::nullopt);
-        c[27].push_back(s.reference);
-        c[28].push_back(std::string(domain::to_string(s.status)));
-        c[29].push_back(s.rates.empty() ? std::nullopt
-                                        : std::optional(detail::rates_to_json(s.rates)));
-        c[30].push_back(s.selected_rate ? std::optional(detail::rate_to_json(*s.selected_rate))
-                                        : std::nullopt);
-        c[31].push_back(s.carrier);
-        c[32].push_back(s.service);
-        c[33].push_back(s.tracking_code);
-        c[34].push_back(s.label_url);
-        c[35].push_back(s.easypost_id);
-        c[36].push_back(s.created_at.empty() ? std::nullopt : std::optional(s.created_at));
+    const std::size_t n = shipments.size();
+    // Per shipment: its id, the two addresses' and the parcel's.
+    std::vector<std::string> ids = detail::make_uuid_v7(4 * n);
+    std::string addresses, parcels, rows;
+    addresses.reserve(2 * n * kAddressRowBytes);
+    parcels.reserve(n * kParcelRowBytes);
+    rows.reserve(n * kShipmentRowBytes);
+    std::string rates, selected;
+    for (std::size_t i = 0; i < n; ++i) {
+        const domain::Shipment& s = shipments[i];
+        const std::string& shipment_id = ids[4 * i];
+        const std::string& from_id = ids[4 * i + 1];
+        const std::string& to_id = ids[4 * i + 2];
+        const std::string& parcel_id = ids[4 * i + 3];
+        // 'now' is the transaction's start time in timestamptz input: now(), as a default.
+        std::string_view created = s.created_at.empty() ? std::string_view("now") : s.created_at;
+        append_address(addresses, from_id, s.from_address, created);
+        append_address(addresses, to_id, s.to_address, created);
+        if (s.parcel) {
+            const domain::Parcel& p = *s.parcel;
+            CopyRow(parcels) << Field(parcel_id) << p.length << p.width << p.height
+                             << std::optional<double>(p.weight) << p.predefined_package
+                             << Field(created) << Field(created);
+        }
+        rates = s.rates.empty() ? std::string() : detail::rates_to_json(s.rates);
+        selected = s.selected_rate ? detail::rate_to_json(*s.selected_rate) : std::string();
+        const domain::Rate* rate = s.selected_rate ? &*s.selected_rate : nullptr;
+        CopyRow(rows) << Field(shipment_id) << Field(from_id) << Field(to_id)
+                      << (s.parcel ? Field(parcel_id) : Field()) << s.reference
+                      << Field(domain::to_string(s.status))
+                      << (s.rates.empty() ? Field() : Field(rates))
+                      << (rate ? Field(selected) : Field()) << s.carrier << s.service
+                      << (rate ? Field(rate->rate) : Field())
+                      << (rate ? Field(rate->currency) : Field()) << s.tracking_code
+                      << s.label_url << s.easypost_id << (rate ? Field(created) : Field())
+                      << Field(created) << Field(created);
     }
-    pg::Params params;
-    for (const auto& column : c) params.add(column);
-    auto result = co_await connection.execute(kInsertShipments, std::move(params));
-    std::vector<std::string> ids;
-    ids.reserve(result.size());
-    for (auto row : result) ids.push_back(row[0].as<std::string>());
-    co_return ids;
+    // (co_await is not allowed inside a catch block: note the failure, act after it.)
+    const bool own = !connection.in_transaction();
+    std::exception_ptr error;
+    try {
+        if (own) co_await connection.execute_script("BEGIN");
+        co_await connection.copy_in(kCopyAddresses, addresses);
+        if (!parcels.empty()) co_await connection.copy_in(kCopyParcels, parcels);
+        co_await connection.copy_in(kCopyShipments, rows);
+        if (own) co_await connection.execute_script("COMMIT");
+    } catch (...) {
+        error = std::current_exception();
+    }
+    if (error) {
+        if (own && !connection.broken() && connection.in_transaction()) {
+            try {
+                co_await connection.execute_script("ROLLBACK");
+            } catch (...) {
+                // The pool rolls back (or closes) a connection returned in a transaction.
+            }
+        }
+        std::rethrow_exception(error);
+    }
+    std::vector<std::string> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) out.push_back(std::move(ids[4 * i]));
+    co_return out;
 }
 
 asio::awaitable<std::vector<std::string>> insert_shipments_batch(
-    pg::Pool& pool, const std::vector<domain::Shipment>& shipments) {
+    pg::Pool& pool, std::span<const domain::Shipment> shipments) {
     auto lease = co_await pool.acquire("store.insert_shipments_batch");
     co_return co_await insert_shipments_batch(*lease, shipments);
+}
+
+asio::awaitable<void> analyze_bulk_tables(pg::Pool& pool, BulkTables tables) {
+    auto lease = co_await pool.acquire("store.analyze_bulk_tables");
+    co_await lease->execute_script(tables == BulkTables::kShipmentsAndEvents
+                                       ? "ANALYZE addresses, parcels, shipments, shipment_events"
+                                       : "ANALYZE addresses, parcels, shipments");
 }
 
 }  // namespace shipd::store
