@@ -155,21 +155,24 @@ struct ParamArrays {
 // Marks the connection busy for the watchdog and clears it on every exit path.
 class OperationScope {
 public:
-    OperationScope(Connection& c, Clock::time_point deadline) : c_(c) {
-        auto& io = *c.io_;
+    // Holds the shared I/O state, not the Connection: when a Connection is destroyed while a
+    // coroutine of it is suspended (its owner reset before the io_context is destroyed, at
+    // shutdown), the frame's destruction must not touch the freed Connection.
+    OperationScope(Connection& c, Clock::time_point deadline) : io_(c.io_) {
+        auto& io = *io_;
         io.active = true;
         io.timed_out = false;
         io.deadline = deadline;
         if (deadline != Clock::time_point::max() && (!io.armed || io.armed_until > deadline)) {
-            detail::ConnectionIo::arm(c.io_, deadline);
+            detail::ConnectionIo::arm(io_, deadline);
         }
     }
-    ~OperationScope() { c_.io_->active = false; }
+    ~OperationScope() { io_->active = false; }
     OperationScope(const OperationScope&) = delete;
     OperationScope& operator=(const OperationScope&) = delete;
 
 private:
-    Connection& c_;
+    std::shared_ptr<detail::ConnectionIo> io_;
 };
 
 Connection::Connection(asio::any_io_executor executor, const ConnectionSettings& settings)
