@@ -58,6 +58,23 @@ long long ms(Clock::duration d) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
 
+// Wakes the first waiter of `queue` still waiting (failed with `error` when set), dropping the
+// ones that gave up (timed out or cancelled: done already); false when none was waiting.
+bool wake_first(std::deque<std::shared_ptr<detail::PoolWaiter>>& queue, std::size_t& waiting,
+                const std::exception_ptr& error) {
+    while (!queue.empty()) {
+        auto w = std::move(queue.front());
+        queue.pop_front();
+        if (w->done) continue;
+        w->done = true;
+        --waiting;
+        w->error = error;
+        w->timer.cancel();
+        return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 // ---- Lease ----------------------------------------------------------------------------
@@ -162,14 +179,7 @@ void Pool::deliver(PoolEntry* e) {
 }
 
 void Pool::fail_waiters(std::exception_ptr error) {
-    while (!waiters_.empty()) {
-        auto w = std::move(waiters_.front());
-        waiters_.pop_front();
-        if (w->done) continue;
-        w->done = true;
-        --waiting_;
-        w->error = error;
-        w->timer.cancel();
+    while (wake_first(waiters_, waiting_, error)) {
     }
 }
 
@@ -456,17 +466,7 @@ void Pool::settle_pipe(detail::Pipe* pipe) noexcept {
     if (it != pipes_.end()) pipes_.erase(it);  // the lease returns the connection
 }
 
-void Pool::wake_pipe_waiter() noexcept {
-    while (!pipe_waiters_.empty()) {
-        auto w = std::move(pipe_waiters_.front());
-        pipe_waiters_.pop_front();
-        if (w->done) continue;
-        w->done = true;
-        --pipe_waiting_;
-        w->timer.cancel();
-        return;
-    }
-}
+void Pool::wake_pipe_waiter() noexcept { wake_first(pipe_waiters_, pipe_waiting_, nullptr); }
 
 asio::awaitable<Result> Pool::execute_params(std::string_view sql, Params params) {
     if (!pipelining()) {
@@ -675,14 +675,7 @@ void Pool::close() {
     reconnect_timer_.cancel();
     auto closed = std::make_exception_ptr(PoolClosed("pool " + settings_.name + " is closed"));
     fail_waiters(closed);
-    while (!pipe_waiters_.empty()) {
-        auto w = std::move(pipe_waiters_.front());
-        pipe_waiters_.pop_front();
-        if (w->done) continue;
-        w->done = true;
-        --pipe_waiting_;
-        w->error = closed;
-        w->timer.cancel();
+    while (wake_first(pipe_waiters_, pipe_waiting_, closed)) {
     }
     while (!idle_.empty()) discard(idle_.back(), "pool closed");
 }
