@@ -122,8 +122,9 @@ public:
     boost::asio::awaitable<Lease> acquire(std::string label, std::chrono::milliseconds timeout);
 
     /// One statement. With pipelining on (PoolSettings::pipeline_connections) it joins the
-    /// pipeline of one of a few shared connections (Connection::submit); otherwise acquire +
-    /// execute + release. Throws what acquire() and Connection::execute throw.
+    /// pipeline of one of a few shared connections (Connection::submit) when other statements
+    /// of this pool are running; a lone statement, and every statement with pipelining off,
+    /// is acquire + execute + release. Throws what acquire() and Connection::execute throw.
     template <class... Args>
     boost::asio::awaitable<Result> execute(std::string_view sql, const Args&... args) {
         return execute_params(sql, Params(args...));
