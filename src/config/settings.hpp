@@ -29,7 +29,7 @@ struct Settings {
     int pool_timeout_s = 30;                  ///< DATABASE_POOL_TIMEOUT
     bool pool_pre_ping = true;                ///< DATABASE_POOL_PRE_PING
     int statement_cache_size = 500;           ///< DATABASE_STATEMENT_CACHE_SIZE (0: PgBouncer)
-    int pipeline_connections = 0;             ///< SHIPD_PIPELINE_CONNECTIONS per loop (0: off; see docs/DESIGN.md)
+    int pipeline_connections = 2;             ///< SHIPD_PIPELINE_CONNECTIONS per loop (0: off; see docs/DESIGN.md)
     int pipeline_depth = 16;                  ///< SHIPD_PIPELINE_DEPTH statements per connection
     int command_timeout_s = 60;               ///< DATABASE_COMMAND_TIMEOUT
     int connect_timeout_s = 10;               ///< DATABASE_CONNECT_TIMEOUT

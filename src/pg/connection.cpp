@@ -757,6 +757,24 @@ void Connection::ensure_pipeline_io() {
     }
 }
 
+bool Connection::unstick_pipeline() noexcept {
+    if (queue_.empty() || broken_ || !conn_) return false;
+    bool acted = false;
+    const int flushed = PQflush(conn_);
+    if (flushed == 1 && !writer_running_) {
+        writer_running_ = true;
+        asio::co_spawn(io_->executor, pipeline_writer(this, io_), asio::detached);
+        acted = true;
+    }
+    if (reader_running_ && io_->reader_parked && !io_->poked && !PQisBusy(conn_)) {
+        io_->poked = true;
+        boost::system::error_code ignored;
+        io_->socket.cancel(ignored);
+        acted = true;
+    }
+    return acted;
+}
+
 asio::awaitable<void> Connection::pipeline_writer(Connection* self,
                                                   std::shared_ptr<detail::ConnectionIo> io) {
     // `self` is valid while io->alive: the destructor clears it before freeing anything.

@@ -123,6 +123,12 @@ public:
     boost::asio::awaitable<Result> submit(std::string_view sql, const Params& params);
     /// Statements submitted and not yet answered.
     std::size_t in_flight() const noexcept { return queue_.size(); }
+    /// A safety net for auto-pipelining, run periodically by the pool: when statements are in
+    /// flight but their answers sit unread in libpq's buffer with the reader asleep, or text
+    /// is left unsent with no writer, it wakes the one that should be working. True when it
+    /// had to (which would be a bug to report: the reader and writer are meant to never
+    /// leave that state).
+    bool unstick_pipeline() noexcept;
     /// Leaves pipeline mode once nothing is in flight; false when it cannot (the connection is
     /// then marked broken).
     bool end_pipeline() noexcept;

@@ -461,12 +461,52 @@ void Pool::settle_pipe(detail::Pipe* pipe) noexcept {
     // An idle pipe goes back to the pool at once: the next statement takes an idle connection
     // again (no I/O), and the pool's view of in_use stays true.
     if (pipe->in_flight > 0) return;
+    // Statements of cancelled callers still in flight: their answers must be read first (the
+    // connection cannot leave pipeline mode before); the pipe stays and takes new statements,
+    // and the janitor settles it once they are read (check_pipelines).
+    if (pipe->lease->in_flight() > 0 && !pipe->lease->broken()) return;
     pipe->lease->end_pipeline();
     auto it = std::find_if(pipes_.begin(), pipes_.end(), [pipe](const auto& p) { return p.get() == pipe; });
     if (it != pipes_.end()) pipes_.erase(it);  // the lease returns the connection
 }
 
 void Pool::wake_pipe_waiter() noexcept { wake_first(pipe_waiters_, pipe_waiting_, nullptr); }
+
+void Pool::check_pipelines() {
+    // The janitor's stall check. Neither case should ever happen; if one does, the log says
+    // what was stuck and the pool goes on instead of leaving requests waiting for their
+    // timeout.
+    for (auto& p : pipes_) {
+        if (p->lease->unstick_pipeline()) {
+            ++pipeline_stalls_;
+            spdlog::error("pg pool {}: a pipelined connection had answers unread or text unsent "
+                          "with nobody working on it ({} statements in flight); woken",
+                          settings_.name, p->in_flight);
+        }
+    }
+    // Pipes kept for the answers of cancelled callers: back to the pool once those are read.
+    std::vector<detail::Pipe*> idle;
+    for (auto& p : pipes_) {
+        if (p->in_flight == 0 && p->lease->in_flight() == 0) idle.push_back(p.get());
+    }
+    for (auto* p : idle) settle_pipe(p);
+    if (!idle.empty()) wake_pipe_waiter();
+    // Callers queued for room while no pipe carries anything and none is opening: the wake-up
+    // they wait for cannot come.
+    // Held at two checks in a row: a caller just woken may not have run yet.
+    const bool busy = std::any_of(pipes_.begin(), pipes_.end(), [](const auto& p) { return p->in_flight > 0; });
+    const bool suspect = pipe_waiting_ > 0 && !busy && pipes_opening_ == 0;
+    const bool stalled = suspect && pipe_stall_suspect_;
+    pipe_stall_suspect_ = suspect && !stalled;
+    if (stalled) {
+        ++pipeline_stalls_;
+        spdlog::error("pg pool {}: {} callers waited for pipeline room with no statement in flight "
+                      "({} pipes); woken",
+                      settings_.name, pipe_waiting_, pipes_.size());
+        while (wake_first(pipe_waiters_, pipe_waiting_, nullptr)) {
+        }
+    }
+}
 
 asio::awaitable<Result> Pool::execute_params(std::string_view sql, Params params) {
     // A lone statement (nothing of this pool running, an idle connection ready) takes the
@@ -596,6 +636,7 @@ asio::awaitable<void> Pool::janitor_loop(std::weak_ptr<Pool> weak) {
 
 void Pool::run_janitor() {
     const auto now = Clock::now();
+    check_pipelines();
     // Leases held past the threshold: name the holder once per lease.
     if (settings_.leak_threshold.count() > 0) {
         for (auto& e : entries_) {
@@ -663,6 +704,7 @@ PoolStats Pool::stats() const {
     s.max = settings_.max_size();
     s.pipelines = pipes_.size();
     s.pipelined_total = pipelined_total_;
+    s.pipeline_stalls = pipeline_stalls_;
     s.acquired_total = acquired_total_;
     s.timeouts = timeouts_;
     s.overloaded = overloaded_;

@@ -63,6 +63,7 @@ struct PoolStats {
     std::uint64_t leaks_reported = 0;
     std::size_t pipelines = 0;          ///< connections carrying pipelined statements now
     std::uint64_t pipelined_total = 0;  ///< statements sent through them
+    std::uint64_t pipeline_stalls = 0;  ///< times the stall check had to wake a pipe or its waiters
     bool database_down = false;
     std::string last_error;          ///< password-free
     Histogram acquire_wait;
@@ -155,6 +156,7 @@ private:
     detail::Pipe* pick_pipe() noexcept;
     void settle_pipe(detail::Pipe* pipe) noexcept;
     void wake_pipe_waiter() noexcept;
+    void check_pipelines();
     void deliver(detail::PoolEntry* entry);
     void take(detail::PoolEntry* entry, const std::string& label);
     void discard(detail::PoolEntry* entry, std::string_view reason);
@@ -185,6 +187,8 @@ private:
     std::size_t pipes_opening_ = 0;
     std::size_t pipe_waiting_ = 0;
     std::uint64_t pipelined_total_ = 0;
+    std::uint64_t pipeline_stalls_ = 0;
+    bool pipe_stall_suspect_ = false;
     boost::asio::steady_timer janitor_timer_;
     boost::asio::steady_timer reconnect_timer_;
     std::size_t total_ = 0;    // open + opening

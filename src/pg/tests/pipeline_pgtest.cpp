@@ -135,6 +135,16 @@ TEST_F(PipelineTest, AnErrorOrATimeoutStaysInItsStatement) {
 
 TEST_F(PipelineTest, CancelledCallersLeaveTheConnectionUsable) {
     auto& pool = make_pool();
+    // A statement running first, never cancelled, so that every caller below finds the pool
+    // busy and joins a pipe (a lone statement takes the plain path, where cancelling a
+    // statement in flight costs its connection).
+    bool first_done = false;
+    auto first = [](Pool& p, bool& done) -> asio::awaitable<void> {
+        co_await p.execute("SELECT pg_sleep(0.1)");
+        done = true;
+    };
+    asio::co_spawn(io_, first(pool, first_done), asio::detached);
+    io_.poll();
     std::list<asio::cancellation_signal> signals;
     int finished = 0, cancelled = 0, ok = 0;
     std::mt19937 rng(7);
@@ -162,7 +172,7 @@ TEST_F(PipelineTest, CancelledCallersLeaveTheConnectionUsable) {
             });
         }
     }
-    pump_until([&] { return finished == 120; }, 30s);
+    pump_until([&] { return finished == 120 && first_done; }, 30s);
     EXPECT_EQ(finished, 120);
     EXPECT_EQ(ok + cancelled, 120);
     EXPECT_GE(ok, 60);
@@ -251,6 +261,7 @@ TEST_F(PipelineTest, TheDepthBoundQueuesCallersFifo) {
 // results (~44 KB, like batch-track of 100 codes) overflow the socket buffers, on 2 pipes.
 // Every statement is answered, each caller gets its own rows, and the pool settles.
 TEST_F(PipelineTest, ShortThenLargeResultsOnTwoPipesAllAnswer) {
+    settings_.janitor_period = 20ms;  // the stall check runs often, and must never have to act
     auto& pool = make_pool();
     constexpr int kCallers = 64, kRounds = 40;
     int short_ok = 0, large_ok = 0, wrong = 0, failed = 0;
@@ -283,6 +294,7 @@ TEST_F(PipelineTest, ShortThenLargeResultsOnTwoPipesAllAnswer) {
     EXPECT_EQ(large_ok, kCallers * kRounds);
     EXPECT_EQ(wrong, 0);
     EXPECT_EQ(failed, 0);
+    EXPECT_EQ(pool.stats().pipeline_stalls, 0u);
     pump_until([&] { return pool.stats().pipelines == 0; }, 5s);
     expect_settled();
 }
@@ -291,6 +303,7 @@ TEST_F(PipelineTest, ShortThenLargeResultsOnTwoPipesAllAnswer) {
 // the client must read while it still has text to send (the server stops reading while it
 // cannot write), or both sides wait for each other forever.
 TEST_F(PipelineTest, LargeParametersAndLargeResultsDoNotDeadlock) {
+    settings_.janitor_period = 20ms;
     settings_.pipeline_connections = 1;
     settings_.pipeline_depth = 16;
     auto& pool = make_pool();
@@ -314,6 +327,7 @@ TEST_F(PipelineTest, LargeParametersAndLargeResultsDoNotDeadlock) {
     pump_until([&] { return ok + other == kCallers; }, 60s);
     EXPECT_EQ(ok, kCallers);
     EXPECT_EQ(other, 0);
+    EXPECT_EQ(pool.stats().pipeline_stalls, 0u);
     pump_until([&] { return pool.stats().pipelines == 0; }, 5s);
     expect_settled();
 }
@@ -334,6 +348,7 @@ TEST_F(PipelineTest, ALoneStatementTakesThePlainPath) {
     pump_until([&] { return done >= 2; }, 5s);
     EXPECT_EQ(done, 2);
     EXPECT_EQ(pool.stats().pipelined_total, 1u);
+    pump_until([&] { return pool.stats().size == pool.stats().idle; }, 2s);  // a refill may be opening
     expect_settled();
 }
 
