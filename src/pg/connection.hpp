@@ -42,11 +42,14 @@ public:
     explicit Outcome(Result result) : result_(std::move(result)) {}
     explicit Outcome(std::exception_ptr error) : error_(std::move(error)) {}
     bool ok() const noexcept { return !error_; }
-    /// The result; rethrows the request's pg::Error when it failed.
-    const Result& value() const {
+    /// The result; rethrows the request's pg::Error when it failed. On a temporary Outcome
+    /// (`(co_await f()).value()`) the Result is moved out rather than referenced, so it
+    /// cannot dangle.
+    const Result& value() const& {
         if (error_) std::rethrow_exception(error_);
         return result_;
     }
+    Result value() && { return std::move(*this).take(); }
     /// value(), moved out (no reference count traffic).
     Result take() && {
         if (error_) std::rethrow_exception(error_);

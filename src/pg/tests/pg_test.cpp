@@ -2,6 +2,7 @@
 // cache, the histogram, SQLSTATE mapping, COPY rows.
 #include <gtest/gtest.h>
 
+#include "pg/connection.hpp"
 #include "pg/detail/statement_cache.hpp"
 #include "pg/detail/text_codec.hpp"
 #include "pg/dsn.hpp"
@@ -50,6 +51,18 @@ static_assert(GivesMaybeOne<Result&> && !GivesMaybeOne<Result>);
 static_assert(GivesRowAt<Result&> && !GivesRowAt<Result>);
 static_assert(GivesIterators<Result&> && !GivesIterators<Result>);
 static_assert(GivesScalar<Result> && GivesScalar<Result&>);  // a value, not a Row
+
+// An Outcome's value() hands out a reference into a named Outcome and a Result of its own
+// from a temporary one (`(co_await connection.pipeline(...))[0]` is named; a function
+// returning an Outcome by value is not).
+static_assert(std::is_same_v<decltype(std::declval<Outcome&>().value()), const Result&>);
+static_assert(std::is_same_v<decltype(std::declval<Outcome>().value()), Result>);
+
+TEST(Outcome, ValueOfATemporaryOwnsItsResultAndRethrowsItsError) {
+    Result r = Outcome(Result{}).value();
+    EXPECT_TRUE(r.empty());
+    EXPECT_THROW(Outcome(std::make_exception_ptr(ResultError("x"))).value(), ResultError);
+}
 
 TEST(Result, RowsComeFromANamedResultAndRangeForOverATemporaryWorks) {
     Result empty;
