@@ -10,20 +10,5 @@ packages=(
   wrk curl postgresql-15 postgresql-contrib
 )
 
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$p")
-  fi
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-sudo=()
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "install-bench-deps: not root and no sudo; install as root: ${missing[*]}" >&2; exit 1; }
-  sudo=(sudo)
-fi
-
-echo "install-bench-deps: installing ${missing[*]}"
-"${sudo[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+. "$(dirname "$0")/lib-apt.sh"
+apt_install_missing install-bench-deps "${packages[@]}"
