@@ -58,6 +58,13 @@ void write_pools(metrics::Exposition& out, const ProcessSnapshot& s) {
                 "Connections closed broken, failing validation or expired.", [](Stats p) { return p.evicted; });
     pool_family(out, s, "shipd_db_pool_leaks_total", Type::kCounter,
                 "Connections reported held longer than the leak threshold.", [](Stats p) { return p.leaks_reported; });
+    pool_family(out, s, "shipd_db_pool_pipelines", Type::kGauge,
+                "Connections of the pool carrying auto-pipelined statements now.", [&](Stats p) { return u(p.pipelines); });
+    pool_family(out, s, "shipd_db_pool_pipelined_total", Type::kCounter,
+                "Single statements sent on a shared pipelined connection.", [](Stats p) { return p.pipelined_total; });
+    pool_family(out, s, "shipd_db_pool_pipeline_stalls_total", Type::kCounter,
+                "Times the pool's stall check had to wake a pipelined connection or its waiters (a bug to report).",
+                [](Stats p) { return p.pipeline_stalls; });
 
     out.family("shipd_db_pool_acquire_wait_seconds", Type::kHistogram, "Time to get a connection from the pool.");
     for (const auto& p : s.pools) out.histogram("shipd_db_pool_acquire_wait_seconds", {{"pool", p.stats.name}}, p.acquire_wait);

@@ -46,6 +46,9 @@ void add_pool(std::vector<PoolFigures>& pools, const pg::PoolStats& p) {
     s.connect_errors += p.connect_errors;
     s.evicted += p.evicted;
     s.leaks_reported += p.leaks_reported;
+    s.pipelines += p.pipelines;
+    s.pipelined_total += p.pipelined_total;
+    s.pipeline_stalls += p.pipeline_stalls;
     s.database_down = s.database_down || p.database_down;
     if (s.last_error.empty()) s.last_error = p.last_error;
     into->acquire_wait.merge(to_seconds(p.acquire_wait));

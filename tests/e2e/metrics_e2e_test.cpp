@@ -106,7 +106,8 @@ TEST(MetricsE2E, PoolFiguresAreTheProcessTotalsThatHealthReports) {
         EXPECT_EQ(sample(body, "shipd_db_pool_max" + label), p.at("max").to_number<double>()) << body;
         EXPECT_EQ(sample(body, "shipd_db_pool_up" + label), 1) << body;
         for (const char* counter : {"shipd_db_pool_timeouts_total", "shipd_db_pool_connect_errors_total",
-                                    "shipd_db_pool_overloaded_total", "shipd_db_pool_leaks_total"}) {
+                                    "shipd_db_pool_overloaded_total", "shipd_db_pool_leaks_total",
+                                    "shipd_db_pool_pipelined_total", "shipd_db_pool_pipeline_stalls_total"}) {
             EXPECT_TRUE(sample(body, counter + label)) << counter << label;
         }
     }
