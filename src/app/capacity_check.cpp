@@ -16,6 +16,7 @@ pg::capacity::Plan capacity_plan(const config::Settings& settings, const pg::Clu
     plan.pools = {capacity::pool_plan(per_loop.primary), capacity::pool_plan(per_loop.bulk)};
     plan.loops = loops;
     plan.instances = settings.instances;
+    plan.sessions = 1;  // the leader election's session (app/leader_election), outside the pools
     return plan;
 }
 

@@ -68,7 +68,8 @@ Fit fit(const Plan& plan, const ServerFigures& server) {
     // The target keeps the warning's margin free: after enforcing, the verdict is ok.
     const auto percent_kept = static_cast<std::int64_t>(kMinMarginPercent);
     std::int64_t available = std::max<std::int64_t>(b.available, 0);
-    std::int64_t target = available - (available * percent_kept + 99) / 100;
+    std::int64_t target = available - (available * percent_kept + 99) / 100 -
+                          static_cast<std::int64_t>(plan.sessions) * std::max(1, plan.instances);
     std::int64_t units = static_cast<std::int64_t>(std::max(1, plan.loops)) * std::max(1, plan.instances);
     f.loop_budget = target / units;
     if (plan.per_loop() <= f.loop_budget) return f;  // fits as configured
@@ -102,6 +103,10 @@ std::vector<std::string> table(const Plan& plan, const ServerFigures& server) {
         std::string how = p.max_overflow > 0 ? "(" + std::to_string(p.size) + " + " + std::to_string(p.max_overflow) + " overflow)"
                                              : std::to_string(p.size);
         rows.push_back({"pool " + p.name, std::to_string(static_cast<std::int64_t>(p.max()) * plan.loops * plan.instances), how + per});
+    }
+    if (plan.sessions > 0) {
+        rows.push_back({"leader election", std::to_string(static_cast<std::int64_t>(plan.sessions) * plan.instances),
+                        "one session a process × " + plural(plan.instances, "instance")});
     }
     rows.push_back({"", "", ""});
     rows.push_back({"shipd at most", std::to_string(b.planned), ""});

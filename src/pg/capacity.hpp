@@ -30,9 +30,11 @@ struct Plan {
     std::vector<PoolPlan> pools;  ///< one loop's pools, in priority order (primary first)
     int loops = 1;                ///< event loops per process (each has its own pools)
     int instances = 1;            ///< SHIPD_INSTANCES
+    /// Sessions a process holds outside its pools (serve: the leader election's, 1).
+    int sessions = 0;
     /// Connections of one loop, of one process, and of every instance.
     std::int64_t per_loop() const;
-    std::int64_t per_process() const { return per_loop() * loops; }
+    std::int64_t per_process() const { return per_loop() * loops + sessions; }
     std::int64_t total() const { return per_process() * instances; }
 };
 

@@ -111,20 +111,21 @@ TEST(DoctorE2E, OwnDatabasePrintsTheLiveTableAndExitsZero) {
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_TRUE(contains(r.out, "settings   ok")) << r.out;
     EXPECT_TRUE(contains(r.out, "PostgreSQL 15")) << r.out;
-    // The seed's pools over 2 loops: (10 + 15) and (5 + 11) a loop, 82 in all.
+    // The seed's pools over 2 loops: (10 + 15) and (5 + 11) a loop, 82, + the election's session: 83.
     EXPECT_TRUE(has_row(r.out, "pool primary", "50", "(10 + 15 overflow) a loop × 2 loops × 1 instance")) << r.out;
     EXPECT_TRUE(has_row(r.out, "pool bulk", "32", "(5 + 11 overflow) a loop × 2 loops × 1 instance")) << r.out;
-    EXPECT_TRUE(has_row(r.out, "shipd at most", "82")) << r.out;
+    EXPECT_TRUE(has_row(r.out, "leader election", "1", "one session a process × 1 instance")) << r.out;
+    EXPECT_TRUE(has_row(r.out, "shipd at most", "83")) << r.out;
     EXPECT_TRUE(has_row(r.out, "max_connections", max_connections)) << r.out;
     EXPECT_TRUE(has_row(r.out, "reserved for superusers", "-3", "superuser_reserved_connections")) << r.out;
-    EXPECT_TRUE(contains(r.out, "\nok: shipd may open 82 of the ")) << r.out;
+    EXPECT_TRUE(contains(r.out, "\nok: shipd may open 83 of the ")) << r.out;
     EXPECT_TRUE(contains(r.out, "DATABASE_SERVER_SETTINGS sets jit=on")) << r.out;
     EXPECT_TRUE(contains(r.out, "\ndoctor: ok")) << r.out;
 
-    // Instances multiply: 3 × 82 = 246 > 197 available.
+    // Instances multiply: 3 × 83 = 249 > 197 available.
     auto three = run_shipd({"doctor"}, {{"DATABASE_URL", database_url(db)}, {"SHIPD_THREADS", "2"}, {"SHIPD_INSTANCES", "3"}});
     EXPECT_EQ(three.code, 3) << three.out;
-    EXPECT_TRUE(has_row(three.out, "shipd at most", "246")) << three.out;
+    EXPECT_TRUE(has_row(three.out, "shipd at most", "249")) << three.out;
 }
 
 TEST(DoctorE2E, EmbeddedDatabaseIsStartedForTheCheck) {
@@ -143,9 +144,9 @@ TEST(DoctorE2E, PlanOverTheServerFailsAndNamesTheFix) {
     auto r = run_shipd({"doctor"}, env);
     EXPECT_EQ(r.code, 3) << r.out << r.err;
     EXPECT_TRUE(has_row(r.out, "max_connections", "20")) << r.out;
-    EXPECT_TRUE(contains(r.out, "FAIL: shipd may open 82 of the 17 connections available")) << r.out;
+    EXPECT_TRUE(contains(r.out, "FAIL: shipd may open 83 of the 17 connections available")) << r.out;
     EXPECT_TRUE(contains(r.out, "SHIPD_CAPACITY_POLICY=enforce")) << r.out;
-    // 17 available, 20 % kept → 13 → 6 a loop: primary 5, bulk 1.
+    // 17 available, 20 % kept (4), the election's session (1) → 12 → 6 a loop: primary 5, bulk 1.
     const std::string fix = "DATABASE_POOL_SIZE=10 DATABASE_MAX_OVERFLOW=0 BULK_POOL_MAX_SIZE=2 BULK_POOL_MIN_SIZE=2";
     EXPECT_TRUE(contains(r.out, "fits with a 20 % margin: " + fix)) << r.out;
     EXPECT_TRUE(contains(r.out, "pg_stat_statements is not loaded")) << r.out;
@@ -158,7 +159,7 @@ TEST(DoctorE2E, PlanOverTheServerFailsAndNamesTheFix) {
     env["BULK_POOL_MIN_SIZE"] = "2";
     auto fixed = run_shipd({"doctor"}, env);
     EXPECT_EQ(fixed.code, 0) << fixed.out;
-    EXPECT_TRUE(contains(fixed.out, "\nok: shipd may open 12 of the 17")) << fixed.out;
+    EXPECT_TRUE(contains(fixed.out, "\nok: shipd may open 13 of the 17")) << fixed.out;
 }
 
 TEST(DoctorE2E, ExitCodesForBadSettingsAndNoServer) {
@@ -187,9 +188,9 @@ TEST(CapacityPolicyE2E, EnforceShrinksThePoolsAtStartAndWarnOnlyWarns) {
         EXPECT_EQ(str_at(health, "status"), "ok") << health_response.body;
         EXPECT_EQ(str_at(health, "capacity.verdict"), "ok") << health_response.body;
         ASSERT_NE(at(health, "capacity.planned"), nullptr) << health_response.body;
-        EXPECT_EQ(at(health, "capacity.planned")->as_int64(), 12);
+        EXPECT_EQ(at(health, "capacity.planned")->as_int64(), 13);  // 12 in the pools + the election
         EXPECT_EQ(at(health, "capacity.margin")->as_int64(),
-                  at(health, "capacity.available")->as_int64() - 12);
+                  at(health, "capacity.available")->as_int64() - 13);
         EXPECT_GE(at(health, "capacity.margin_percent")->to_number<double>(), 20.0);
         EXPECT_EQ(str_at(health, "pools.0.name"), "primary");
         ASSERT_NE(at(health, "pools.0.max"), nullptr);
@@ -202,7 +203,7 @@ TEST(CapacityPolicyE2E, EnforceShrinksThePoolsAtStartAndWarnOnlyWarns) {
         ASSERT_EQ(connections.status, 200) << connections.body;
         auto c = json_of(connections);
         EXPECT_EQ(str_at(c, "capacity.verdict"), "ok") << connections.body;
-        EXPECT_EQ(at(c, "capacity.planned")->as_int64(), 12);
+        EXPECT_EQ(at(c, "capacity.planned")->as_int64(), 13);
         EXPECT_EQ(at(c, "capacity.max_connections")->as_int64(), 20);
 
         // This server does not load pg_stat_statements: a clear answer, not an error.
@@ -219,7 +220,7 @@ TEST(CapacityPolicyE2E, EnforceShrinksThePoolsAtStartAndWarnOnlyWarns) {
     o.database_url = tiny().url();
     o.env = {{"SHIPD_THREADS", "2"}};
     ShipdServer server(o);
-    EXPECT_TRUE(contains(server.log(), "capacity FAIL: shipd may open 82 of the")) << server.log();
+    EXPECT_TRUE(contains(server.log(), "capacity FAIL: shipd may open 83 of the")) << server.log();
     auto health_response = Api(server).anonymous("GET", "/health");
     // A plan over the server's connections: degraded (still 200: the server serves), with the
     // capacity object saying why.
@@ -229,7 +230,7 @@ TEST(CapacityPolicyE2E, EnforceShrinksThePoolsAtStartAndWarnOnlyWarns) {
     EXPECT_EQ(str_at(health, "status"), "degraded") << health_response.body;
     EXPECT_EQ(str_at(health, "capacity.verdict"), "exceeds") << health_response.body;
     ASSERT_NE(at(health, "capacity.planned"), nullptr) << health_response.body;
-    EXPECT_EQ(at(health, "capacity.planned")->as_int64(), 82);
+    EXPECT_EQ(at(health, "capacity.planned")->as_int64(), 83);
     EXPECT_LT(at(health, "capacity.margin")->as_int64(), 0);
     EXPECT_LT(at(health, "capacity.margin_percent")->to_number<double>(), 0.0);
 }

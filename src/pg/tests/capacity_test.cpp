@@ -49,6 +49,26 @@ TEST(Capacity, NothingAvailableIsMinusOneHundredPercent) {
     EXPECT_EQ(b.verdict, Verdict::kExceeds);
 }
 
+TEST(Capacity, SessionsOutsideThePoolsCountOncePerProcess) {
+    Plan p = seed_plan(2, 3);
+    p.sessions = 1;  // serve's leader election
+    EXPECT_EQ(p.per_process(), 165);
+    EXPECT_EQ(p.total(), 495);
+    EXPECT_EQ(assess(p, {500, 3, 2}).verdict, Verdict::kLowMargin);
+    EXPECT_EQ(assess(p, {500, 3, 3}).verdict, Verdict::kExceeds);  // would fit without the sessions
+    bool row = false;
+    for (const auto& line : table(p, {500, 3, 0})) {
+        if (line.find("leader election") != std::string::npos && line.find(" 3 ") != std::string::npos) row = true;
+    }
+    EXPECT_TRUE(row);
+    // enforce keeps them out of what the pools may have: 17 available, 4 kept, 1 session → 12.
+    p = seed_plan(2);
+    p.sessions = 1;
+    Fit f = fit(p, {20, 3, 0});
+    EXPECT_EQ(f.loop_budget, 6);
+    EXPECT_LE(f.plan.total() + 4, 17);
+}
+
 TEST(Capacity, FitLeavesAFittingPlanAlone) {
     Fit f = fit(seed_plan(), {200, 3, 0});
     EXPECT_FALSE(f.changed);
