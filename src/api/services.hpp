@@ -4,6 +4,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -17,6 +18,9 @@ class Cluster;
 }
 namespace shipd::carriers {
 class Carrier;
+}
+namespace shipd::store {
+class CreateBatcher;
 }
 
 namespace shipd::api {
@@ -54,6 +58,8 @@ struct RateBucket {
 struct Services {
     pg::Cluster* cluster = nullptr;
     carriers::Carrier* carrier = nullptr;
+    /// POST /v1/shipments' group commit (store/create_batcher.hpp); set by app/.
+    store::CreateBatcher* create_batcher = nullptr;
     const config::Settings* settings = nullptr;
     SchemaInfo schema;
     KeyCache keys;

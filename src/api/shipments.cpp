@@ -11,6 +11,7 @@
 #include "domain/parse.hpp"
 #include "domain/query.hpp"
 #include "pg/cluster.hpp"
+#include "store/create_batcher.hpp"
 #include "store/shipments_store.hpp"
 
 namespace shipd::api {
@@ -52,7 +53,8 @@ void add_shipment_routes(http::Router& router, Services& services) {
         } catch (const carriers::CarrierError& e) {
             throw carrier_failed(e);
         }
-        domain::Shipment stored = co_await store::create_shipment(db(services, ctx).write(), shipment);
+        // Stored with the creates queued meanwhile on this loop, in one statement (group commit).
+        domain::Shipment stored = co_await services.create_batcher->create(db(services, ctx).write(), shipment);
         std::string body;
         domain::write_shipment(body, stored);
         co_return json(Status::created, std::move(body));

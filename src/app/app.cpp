@@ -22,6 +22,7 @@
 #include "app/commands.hpp"
 #include "app/demo_data.hpp"
 #include "app/scheduler.hpp"
+#include "store/create_batcher.hpp"
 #include "app/database.hpp"
 #include "carriers/carrier.hpp"
 #include "app/module_settings.hpp"
@@ -71,6 +72,7 @@ struct Loop {
     asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
     std::unique_ptr<pg::Cluster> cluster;
     std::unique_ptr<carriers::Carrier> carrier;
+    std::unique_ptr<store::CreateBatcher> create_batcher;
     api::Services services;
     http::Router router;
     std::unique_ptr<http::Server> server;
@@ -132,6 +134,10 @@ struct App::Impl {
                                                                   loop->services.metrics.carrier);
             loop->services.cluster = loop->cluster.get();
             loop->services.carrier = loop->carrier.get();
+            loop->create_batcher = std::make_unique<store::CreateBatcher>(store::CreateBatcher::Options{
+                static_cast<std::size_t>(settings.create_batch_max),
+                static_cast<std::size_t>(settings.create_batches_in_flight)});
+            loop->services.create_batcher = loop->create_batcher.get();
             loop->services.settings = &settings;
             loop->services.schema = schema;
             loop->services.loops = n;

@@ -19,11 +19,19 @@ namespace shipd::store {
 /// validate; a malformed one is pg::DataException); times RFC 3339.
 
 /// Stores `shipment` (both addresses, the parcel when present, reference, status, rates,
-/// easypost_id; ids and times are made by the database) in ONE statement and returns it as
-/// stored. A value the schema refuses (a length over the column's, weight <= 0, a country
-/// that is not two capitals) throws pg::DataException / pg::IntegrityConstraintViolation.
+/// easypost_id; ids are UUID v7 made by shipd, times the database's) in ONE statement and
+/// returns it as stored. A value the schema refuses (a length over the column's, weight <= 0,
+/// a country that is not two capitals) throws pg::DataException /
+/// pg::IntegrityConstraintViolation, and nothing is stored.
 boost::asio::awaitable<domain::Shipment> create_shipment(pg::Pool& pool,
                                                          const domain::Shipment& shipment);
+
+/// create_shipment for several shipments in ONE statement (one transaction, one commit):
+/// returns them as stored, in the order given. All or nothing: a value the schema refuses in
+/// any of them throws as create_shipment does and stores none of them (CreateBatcher then
+/// retries each alone). Empty in, empty out, no statement.
+boost::asio::awaitable<std::vector<domain::Shipment>> create_shipments(
+    pg::Pool& pool, const std::vector<const domain::Shipment*>& shipments);
 
 /// The shipment with both addresses and its parcel, in one statement; nullopt when none.
 boost::asio::awaitable<std::optional<domain::Shipment>> get_shipment(pg::Pool& pool,
