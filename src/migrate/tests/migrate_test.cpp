@@ -15,10 +15,11 @@ namespace {
 
 TEST(EmbeddedRevisions, AreTheSeedsFiveAndShipdsOwnInOrderWithTheirFiles) {
     const auto& revisions = embedded_revisions();
-    ASSERT_EQ(revisions.size(), 6u);
-    const char* names[] = {"initial_schema", "all_models",      "indexes_uuid_v7",
-                           "parcel_nullable", "analytics_views", "events_latest_per_statement"};
-    for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(revisions.size(), 7u);
+    const char* names[] = {"initial_schema",  "all_models",      "indexes_uuid_v7",
+                           "parcel_nullable", "analytics_views", "events_latest_per_statement",
+                           "latest_event_copy"};
+    for (int i = 0; i < 7; ++i) {
         EXPECT_EQ(revisions[i].version, i + 1);
         EXPECT_EQ(revisions[i].name, names[i]);
         EXPECT_FALSE(revisions[i].up.empty());
@@ -31,7 +32,7 @@ TEST(EmbeddedRevisions, AreTheSeedsFiveAndShipdsOwnInOrderWithTheirFiles) {
     // Revision 3 builds its indexes CONCURRENTLY, so it runs outside a transaction both ways.
     EXPECT_FALSE(revisions[2].transactional);
     EXPECT_FALSE(revisions[2].down_transactional);
-    for (int i : {0, 1, 3, 4, 5}) {
+    for (int i : {0, 1, 3, 4, 5, 6}) {
         EXPECT_TRUE(revisions[i].transactional) << revisions[i].label();
         EXPECT_TRUE(revisions[i].down_transactional) << revisions[i].label();
     }
