@@ -15,22 +15,28 @@ ALTER TABLE shipments
     ADD COLUMN latest_event_country        char(2),
     ADD COLUMN latest_event_source         varchar(50);
 
--- Shipments that already have events take their latest one's columns; a latest_event_id
--- whose event was deleted (nothing kept it right before this revision) becomes NULL, which is
--- what batch-track answered for it (no last_event).
+-- Shipments that already have events take their newest one's columns: the event their
+-- latest_event_id names, or, when that event was deleted (nothing kept latest_event_id right
+-- after a delete before this revision), the newest remaining one, or none.
 UPDATE shipments s
-   SET latest_event_id = e.id,
-       latest_event_at = e.occurred_at,
-       latest_event_status = e.status,
-       latest_event_status_detail = e.status_detail,
-       latest_event_message = e.message,
-       latest_event_city = e.city,
-       latest_event_state = e.state,
-       latest_event_zip = e.zip,
-       latest_event_country = e.country,
-       latest_event_source = e.source
+   SET latest_event_id = l.id,
+       latest_event_at = l.occurred_at,
+       status = coalesce(l.status, s.status),
+       latest_event_status = l.status,
+       latest_event_status_detail = l.status_detail,
+       latest_event_message = l.message,
+       latest_event_city = l.city,
+       latest_event_state = l.state,
+       latest_event_zip = l.zip,
+       latest_event_country = l.country,
+       latest_event_source = l.source
   FROM shipments o
-  LEFT JOIN shipment_events e ON e.id = o.latest_event_id
+  LEFT JOIN LATERAL (SELECT x.id, x.occurred_at, x.status, x.status_detail, x.message,
+                            x.city, x.state, x.zip, x.country, x.source
+                       FROM shipment_events x
+                      WHERE x.shipment_id = o.id
+                      ORDER BY x.occurred_at DESC, x.id DESC
+                      LIMIT 1) l ON true
  WHERE o.id = s.id
    AND o.latest_event_id IS NOT NULL;
 
