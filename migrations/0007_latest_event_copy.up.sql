@@ -1,5 +1,5 @@
 -- Revision 7: a shipment carries a copy of its latest event's columns, so batch-track reads
--- one row per code (one probe of shipments_tracking_code_idx, one heap page) instead of also
+-- one row per code (one probe of the tracking-code index, one heap page) instead of also
 -- probing shipment_events' primary key and fetching the event's heap page (issue 7). The
 -- copies are kept by the same statement-level trigger that keeps latest_event_id (revision
 -- 6); event deletes and updates (none in shipd itself; ON DELETE CASCADE, an operator's psql)
