@@ -3,6 +3,7 @@
 DROP TRIGGER shipment_events_recompute_latest_after_update ON shipment_events;
 DROP TRIGGER shipment_events_recompute_latest_after_delete ON shipment_events;
 DROP FUNCTION shipd_recompute_latest_events();
+DROP FUNCTION shipd_set_latest_events(uuid[]);
 
 CREATE OR REPLACE FUNCTION shipd_track_latest_events() RETURNS trigger
 LANGUAGE plpgsql AS $$

@@ -15,30 +15,35 @@ ALTER TABLE shipments
     ADD COLUMN latest_event_country        char(2),
     ADD COLUMN latest_event_source         varchar(50);
 
+-- Points each of `touched` at its newest event, or at none (NULL copies, status kept).
+CREATE FUNCTION shipd_set_latest_events(touched uuid[]) RETURNS void
+LANGUAGE sql AS $$
+    UPDATE shipments s
+       SET latest_event_id = l.id,
+           latest_event_at = l.occurred_at,
+           status = coalesce(l.status, s.status),
+           latest_event_status = l.status,
+           latest_event_status_detail = l.status_detail,
+           latest_event_message = l.message,
+           latest_event_city = l.city,
+           latest_event_state = l.state,
+           latest_event_zip = l.zip,
+           latest_event_country = l.country,
+           latest_event_source = l.source
+      FROM unnest(touched) AS t(shipment_id)
+      LEFT JOIN LATERAL (SELECT x.id, x.occurred_at, x.status, x.status_detail, x.message,
+                                x.city, x.state, x.zip, x.country, x.source
+                           FROM shipment_events x
+                          WHERE x.shipment_id = t.shipment_id
+                          ORDER BY x.occurred_at DESC, x.id DESC
+                          LIMIT 1) l ON true
+     WHERE s.id = t.shipment_id;
+$$;
+
 -- Shipments that already have events take their newest one's columns: the event their
 -- latest_event_id names, or, when that event was deleted (nothing kept latest_event_id right
 -- after a delete before this revision), the newest remaining one, or none.
-UPDATE shipments s
-   SET latest_event_id = l.id,
-       latest_event_at = l.occurred_at,
-       status = coalesce(l.status, s.status),
-       latest_event_status = l.status,
-       latest_event_status_detail = l.status_detail,
-       latest_event_message = l.message,
-       latest_event_city = l.city,
-       latest_event_state = l.state,
-       latest_event_zip = l.zip,
-       latest_event_country = l.country,
-       latest_event_source = l.source
-  FROM shipments o
-  LEFT JOIN LATERAL (SELECT x.id, x.occurred_at, x.status, x.status_detail, x.message,
-                            x.city, x.state, x.zip, x.country, x.source
-                       FROM shipment_events x
-                      WHERE x.shipment_id = o.id
-                      ORDER BY x.occurred_at DESC, x.id DESC
-                      LIMIT 1) l ON true
- WHERE o.id = s.id
-   AND o.latest_event_id IS NOT NULL;
+SELECT shipd_set_latest_events(ARRAY(SELECT id FROM shipments WHERE latest_event_id IS NOT NULL));
 
 -- Status and source are NOT NULL on events: a latest event has both, no latest event neither.
 ALTER TABLE shipments
@@ -89,29 +94,7 @@ BEGIN
         touched := ARRAY(SELECT shipment_id FROM old_events
                          UNION SELECT shipment_id FROM new_events);
     END IF;
-    IF cardinality(touched) = 0 THEN
-        RETURN NULL;
-    END IF;
-    UPDATE shipments s
-       SET latest_event_id = l.id,
-           latest_event_at = l.occurred_at,
-           status = coalesce(l.status, s.status),
-           latest_event_status = l.status,
-           latest_event_status_detail = l.status_detail,
-           latest_event_message = l.message,
-           latest_event_city = l.city,
-           latest_event_state = l.state,
-           latest_event_zip = l.zip,
-           latest_event_country = l.country,
-           latest_event_source = l.source
-      FROM unnest(touched) AS t(shipment_id)
-      LEFT JOIN LATERAL (SELECT x.id, x.occurred_at, x.status, x.status_detail, x.message,
-                                x.city, x.state, x.zip, x.country, x.source
-                           FROM shipment_events x
-                          WHERE x.shipment_id = t.shipment_id
-                          ORDER BY x.occurred_at DESC, x.id DESC
-                          LIMIT 1) l ON true
-     WHERE s.id = t.shipment_id;
+    PERFORM shipd_set_latest_events(touched);
     RETURN NULL;
 END
 $$;
