@@ -12,9 +12,10 @@
 -- Triggers: session_replication_role = replica switches off ordinary triggers (the foreign
 -- key checks and migration 6's shipment_events_track_latest) for this session only. The
 -- data is consistent by construction: each shipment's latest_event_id / latest_event_at /
--- status name its 5th event (the newest by occurred_at), exactly what the trigger would
--- set; the check at the end proves it on a sample. With the trigger on, one statement of
--- 5N events would make it sort 5N rows and rewrite every shipment row (N dead tuples).
+-- status and the copies of its latest event's columns (migration 7) name its 5th event (the
+-- newest by occurred_at), exactly what the trigger would set; the check at the end proves
+-- it on a sample. With the trigger on, one statement of 5N events would make it sort 5N rows
+-- and rewrite every shipment row (N dead tuples).
 
 \set ON_ERROR_STOP on
 SET session_replication_role = replica;
@@ -70,6 +71,8 @@ $$;
 INSERT INTO shipments (id, status, tracking_code, from_address_id, to_address_id, parcel_id,
                        reference, rates, selected_rate, carrier, service, rate_amount,
                        rate_currency, label_url, purchased_at, latest_event_id, latest_event_at,
+                       latest_event_status, latest_event_message, latest_event_city,
+                       latest_event_state, latest_event_country, latest_event_source,
                        created_at, updated_at)
 SELECT pg_temp.bench_uuid(r.at, '000', r.n),
        pg_temp.bench_status(r.n, 5),
@@ -88,6 +91,11 @@ SELECT pg_temp.bench_uuid(r.at, '000', r.n),
        r.at + interval '1 hour',
        pg_temp.bench_uuid(r.at + interval '30 hours', '015', r.n),
        r.at + interval '30 hours',
+       pg_temp.bench_status(r.n, 5),
+       'Event 5 for ' || r.code,
+       (ARRAY['San Francisco','New York','Chicago','Austin','Seattle','Boston','Denver','Miami'])[1 + (r.n + 5) % 8],
+       (ARRAY['CA','NY','IL','TX','WA','MA','CO','FL'])[1 + (r.n + 5) % 8],
+       'US', 'carrier',
        r.at, r.at + interval '30 hours'
   FROM (SELECT n, pg_temp.bench_at(n) AS at, 'TRK' || lpad(n::text, 10, '0') AS code,
                jsonb_build_array(
@@ -125,19 +133,29 @@ SELECT pg_temp.bench_uuid(pg_temp.bench_at(n) + k * interval '6 hours', '01' || 
 \timing off
 RESET session_replication_role;
 
--- The latest-event columns agree with the events (what migration 6's trigger keeps), on a
--- sample of about 1,000 shipments: stop here if they do not.
+-- The latest-event columns, and migration 7's copies of that event's columns, agree with the
+-- events (what the trigger keeps), on a sample of about 1,000 shipments: stop here if they do
+-- not.
 SELECT count(*) AS bench_bad, count(*) > 0 AS bench_inconsistent
-  FROM (SELECT s.id, s.latest_event_id, s.latest_event_at, s.status
+  FROM (SELECT s.id, s.latest_event_id, s.latest_event_at, s.status, s.latest_event_status,
+               s.latest_event_status_detail, s.latest_event_message, s.latest_event_city,
+               s.latest_event_state, s.latest_event_zip, s.latest_event_country,
+               s.latest_event_source
           FROM shipments s
          WHERE s.tracking_code = ANY (SELECT 'TRK' || lpad((1 + (i * 7919) % :n)::text, 10, '0')
                                         FROM generate_series(1, 1000) AS i)) s
-  JOIN LATERAL (SELECT e.id, e.occurred_at, e.status
+  JOIN LATERAL (SELECT e.id, e.occurred_at, e.status, e.status_detail, e.message, e.city,
+                       e.state, e.zip, e.country, e.source
                   FROM shipment_events e
                  WHERE e.shipment_id = s.id
                  ORDER BY e.occurred_at DESC, e.id DESC
                  LIMIT 1) e ON true
- WHERE (e.id, e.occurred_at, e.status) IS DISTINCT FROM (s.latest_event_id, s.latest_event_at, s.status)
+ WHERE (e.id, e.occurred_at, e.status, e.status, e.status_detail, e.message, e.city, e.state,
+        e.zip, e.country, e.source)
+       IS DISTINCT FROM
+       (s.latest_event_id, s.latest_event_at, s.status, s.latest_event_status,
+        s.latest_event_status_detail, s.latest_event_message, s.latest_event_city,
+        s.latest_event_state, s.latest_event_zip, s.latest_event_country, s.latest_event_source)
 \gset
 \if :bench_inconsistent
   \echo 'bench data: latest-event columns disagree with the events on' :bench_bad 'sampled shipments'

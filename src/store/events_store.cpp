@@ -66,13 +66,13 @@ constexpr std::string_view kListEvents =
     " WHERE s.id = $1::uuid"
     " ORDER BY e.occurred_at, e.id";
 
-// The newest shipment per code (DISTINCT ON keeps the first of each ordinal), and its newest
-// event through latest_event_id: no per-code sort of events.
+// The newest shipment per code (DISTINCT ON keeps the first of each ordinal) with the copy of
+// its latest event it carries (migration 0007): one probe of the tracking-code index and one
+// heap page per code, no join to shipment_events.
 constexpr std::string_view kBatchTrack =
-    "SELECT DISTINCT ON (t.ord) t.code, s.id, s.status, " SHIPD_EVENT_COLUMNS("e")
+    "SELECT DISTINCT ON (t.ord) t.code, s.id, s.status, " SHIPD_LATEST_EVENT_COLUMNS("s")
     " FROM unnest($1::text[]) WITH ORDINALITY AS t(code, ord)"
     " LEFT JOIN shipments s ON s.tracking_code = t.code"
-    " LEFT JOIN shipment_events e ON e.id = s.latest_event_id"
     " ORDER BY t.ord, s.created_at DESC, s.id DESC";
 
 constexpr std::string_view kInsertEventsBatch =

@@ -41,9 +41,9 @@ struct BatchTrackResult {
 };
 
 /// Status and newest event of each code's shipment (the newest shipment when several share a
-/// code), in ONE statement for all codes: one index probe on tracking_code and one on the
-/// event's primary key (shipments.latest_event_id) per code. The caller bounds the count
-/// (API.md: 1000).
+/// code), in ONE statement for all codes: one index probe on tracking_code per code; the
+/// newest event is the copy the shipment row carries (migration 0007, kept by the events
+/// triggers). The caller bounds the count (API.md: 1000).
 boost::asio::awaitable<BatchTrackResult> batch_track(pg::Pool& pool,
                                                      const std::vector<std::string>& codes);
 

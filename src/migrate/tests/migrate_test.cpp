@@ -15,10 +15,11 @@ namespace {
 
 TEST(EmbeddedRevisions, AreTheSeedsFiveAndShipdsOwnInOrderWithTheirFiles) {
     const auto& revisions = embedded_revisions();
-    ASSERT_EQ(revisions.size(), 6u);
-    const char* names[] = {"initial_schema", "all_models",      "indexes_uuid_v7",
-                           "parcel_nullable", "analytics_views", "events_latest_per_statement"};
-    for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(revisions.size(), 8u);
+    const char* names[] = {"initial_schema",  "all_models",      "indexes_uuid_v7",
+                           "parcel_nullable", "analytics_views", "events_latest_per_statement",
+                           "latest_event_copy", "tracking_code_hash"};
+    for (int i = 0; i < 8; ++i) {
         EXPECT_EQ(revisions[i].version, i + 1);
         EXPECT_EQ(revisions[i].name, names[i]);
         EXPECT_FALSE(revisions[i].up.empty());
@@ -28,10 +29,12 @@ TEST(EmbeddedRevisions, AreTheSeedsFiveAndShipdsOwnInOrderWithTheirFiles) {
     }
     EXPECT_EQ(revisions[1].up_file(), "migrations/0002_all_models.up.sql");
     EXPECT_EQ(revisions[1].down_file(), "migrations/0002_all_models.down.sql");
-    // Revision 3 builds its indexes CONCURRENTLY, so it runs outside a transaction both ways.
-    EXPECT_FALSE(revisions[2].transactional);
-    EXPECT_FALSE(revisions[2].down_transactional);
-    for (int i : {0, 1, 3, 4, 5}) {
+    // Revisions 3 and 8 build indexes CONCURRENTLY, so they run outside a transaction both ways.
+    for (int i : {2, 7}) {
+        EXPECT_FALSE(revisions[i].transactional) << revisions[i].label();
+        EXPECT_FALSE(revisions[i].down_transactional) << revisions[i].label();
+    }
+    for (int i : {0, 1, 3, 4, 5, 6}) {
         EXPECT_TRUE(revisions[i].transactional) << revisions[i].label();
         EXPECT_TRUE(revisions[i].down_transactional) << revisions[i].label();
     }

@@ -27,6 +27,14 @@
     e ".id, " e ".shipment_id, " e ".status, " e ".status_detail, " e ".message, " SHIPD_UTC( \
         e ".occurred_at") ", " e ".city, " e ".state, " e ".zip, " e ".country, " e ".source"
 
+/// 11 columns of the latest event copied onto a shipment aliased `s` (migration 0007), in
+/// SHIPD_EVENT_COLUMNS' order (decode_event; NULL id = no event).
+#define SHIPD_LATEST_EVENT_COLUMNS(s)                                                         \
+    s ".latest_event_id, " s ".id, " s ".latest_event_status, " s                              \
+      ".latest_event_status_detail, " s ".latest_event_message, " SHIPD_UTC(                 \
+          s ".latest_event_at") ", " s ".latest_event_city, " s ".latest_event_state, " s     \
+            ".latest_event_zip, " s ".latest_event_country, " s ".latest_event_source"
+
 /// Shipment `s` joined to its addresses and parcel (after FROM <something> s).
 #define SHIPD_SHIPMENT_JOINS                                  \
     " JOIN addresses fa ON fa.id = s.from_address_id"         \
