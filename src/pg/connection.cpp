@@ -743,35 +743,36 @@ void Connection::ensure_pipeline_io() {
     // writability in the writer.
     int flushed = PQflush(conn_);
     if (flushed < 0) fail("cannot send to the server");
-    if (flushed == 1 && !writer_running_) {
-        writer_running_ = true;
-        asio::co_spawn(io_->executor, pipeline_writer(this, io_), asio::detached);
-    }
+    if (flushed == 1) start_writer();
     if (!reader_running_) {
         reader_running_ = true;
         asio::co_spawn(io_->executor, pipeline_reader(this, io_), asio::detached);
-    } else if (io_->reader_parked && !PQisBusy(conn_)) {
-        io_->poked = true;
-        boost::system::error_code ignored;
-        io_->socket.cancel(ignored);
+    } else {
+        poke_reader();
     }
+}
+
+bool Connection::start_writer() {
+    if (writer_running_) return false;
+    writer_running_ = true;
+    asio::co_spawn(io_->executor, pipeline_writer(this, io_), asio::detached);
+    return true;
+}
+
+bool Connection::poke_reader() noexcept {
+    // The reader sleeps on readability, but libpq may hold a whole answer already (read by a
+    // flush while the socket was full): cancel its wait so it parses.
+    if (!io_->reader_parked || io_->poked || PQisBusy(conn_)) return false;
+    io_->poked = true;
+    boost::system::error_code ignored;
+    io_->socket.cancel(ignored);
+    return true;
 }
 
 bool Connection::unstick_pipeline() noexcept {
     if (queue_.empty() || broken_ || !conn_) return false;
-    bool acted = false;
-    const int flushed = PQflush(conn_);
-    if (flushed == 1 && !writer_running_) {
-        writer_running_ = true;
-        asio::co_spawn(io_->executor, pipeline_writer(this, io_), asio::detached);
-        acted = true;
-    }
-    if (reader_running_ && io_->reader_parked && !io_->poked && !PQisBusy(conn_)) {
-        io_->poked = true;
-        boost::system::error_code ignored;
-        io_->socket.cancel(ignored);
-        acted = true;
-    }
+    bool acted = PQflush(conn_) == 1 && start_writer();
+    acted = poke_reader() || acted;
     return acted;
 }
 
@@ -784,11 +785,7 @@ asio::awaitable<void> Connection::pipeline_writer(Connection* self,
             self->fail_pipeline(detail::make_connection_error(self->conn_, "cannot send to the server", self->secret_));
             break;
         }
-        if (io->reader_parked && !PQisBusy(self->conn_)) {
-            io->poked = true;
-            boost::system::error_code ignored;
-            io->socket.cancel(ignored);
-        }
+        self->poke_reader();
         if (flushed == 0) break;
         boost::system::error_code ec;
         co_await io->socket.async_wait(asio::posix::stream_descriptor::wait_write,

@@ -179,6 +179,8 @@ private:
     std::shared_ptr<detail::PipelinedRequest> send_pipelined(std::string_view sql,
                                                              const Params& params);
     void ensure_pipeline_io();
+    bool start_writer();            // false when one runs already
+    bool poke_reader() noexcept;    // false when the reader is not asleep on a parsed answer
     static boost::asio::awaitable<void> pipeline_reader(Connection* self,
                                                         std::shared_ptr<detail::ConnectionIo> io);
     static boost::asio::awaitable<void> pipeline_writer(Connection* self,

@@ -39,7 +39,7 @@ public:
 
     boost::asio::awaitable<domain::Shipment> create(pg::Pool& pool, const domain::Shipment& shipment);
 
-    /// Figures for tests and metrics: statements sent, shipments stored through them.
+    /// Figures for tests: statements sent, shipments stored through them.
     std::size_t statements() const noexcept { return statements_; }
     std::size_t largest_batch() const noexcept { return largest_batch_; }
 

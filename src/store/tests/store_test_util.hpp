@@ -9,6 +9,7 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "domain/types.hpp"
@@ -37,6 +38,74 @@ inline const std::string& template_database() {
 inline bool is_rfc3339_utc(const std::string& t) {
     static const std::regex kPattern(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)");
     return std::regex_match(t, kPattern);
+}
+
+/// A stored address has what was sent, an id and RFC 3339 UTC timestamps.
+inline void expect_same_address(const domain::Address& got, const domain::Address& want) {
+    EXPECT_FALSE(got.id.empty());
+    EXPECT_EQ(got.name, want.name);
+    EXPECT_EQ(got.company, want.company);
+    EXPECT_EQ(got.street1, want.street1);
+    EXPECT_EQ(got.street2, want.street2);
+    EXPECT_EQ(got.city, want.city);
+    EXPECT_EQ(got.state, want.state);
+    EXPECT_EQ(got.zip, want.zip);
+    EXPECT_EQ(got.country, want.country);
+    EXPECT_EQ(got.phone, want.phone);
+    EXPECT_EQ(got.email, want.email);
+    EXPECT_EQ(got.residential, want.residential);
+    EXPECT_TRUE(is_rfc3339_utc(got.created_at)) << got.created_at;
+    EXPECT_TRUE(is_rfc3339_utc(got.updated_at)) << got.updated_at;
+}
+
+inline void expect_same_rate(const domain::Rate& got, const domain::Rate& want) {
+    EXPECT_EQ(got.id, want.id);
+    EXPECT_EQ(got.carrier, want.carrier);
+    EXPECT_EQ(got.service, want.service);
+    EXPECT_EQ(got.rate, want.rate);
+    EXPECT_EQ(got.currency, want.currency);
+    EXPECT_EQ(got.delivery_days, want.delivery_days);
+    EXPECT_EQ(got.est_delivery_date, want.est_delivery_date);
+}
+
+/// A stored shipment has what was sent (ids and timestamps are the store's own).
+inline void expect_same_shipment(const domain::Shipment& got, const domain::Shipment& want) {
+    EXPECT_EQ(got.reference, want.reference);
+    EXPECT_EQ(got.status, want.status);
+    expect_same_address(got.from_address, want.from_address);
+    expect_same_address(got.to_address, want.to_address);
+    ASSERT_EQ(got.parcel.has_value(), want.parcel.has_value());
+    if (got.parcel) {
+        EXPECT_FALSE(got.parcel->id.empty());
+        EXPECT_EQ(got.parcel->length, want.parcel->length);
+        EXPECT_EQ(got.parcel->width, want.parcel->width);
+        EXPECT_EQ(got.parcel->height, want.parcel->height);
+        EXPECT_EQ(got.parcel->weight, want.parcel->weight);
+        EXPECT_EQ(got.parcel->predefined_package, want.parcel->predefined_package);
+    }
+    ASSERT_EQ(got.rates.size(), want.rates.size());
+    for (std::size_t i = 0; i < got.rates.size(); ++i) expect_same_rate(got.rates[i], want.rates[i]);
+    EXPECT_EQ(got.easypost_id, want.easypost_id);
+}
+
+/// Two shipments are the same row: every field, ids and timestamps included (e.g. an answer
+/// built without reading back, against a read).
+inline void expect_identical(const domain::Shipment& a, const domain::Shipment& b) {
+    expect_same_shipment(a, b);
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.created_at, b.created_at);
+    EXPECT_EQ(a.updated_at, b.updated_at);
+    EXPECT_EQ(a.selected_rate.has_value(), b.selected_rate.has_value());
+    EXPECT_EQ(a.carrier, b.carrier);
+    EXPECT_EQ(a.service, b.service);
+    EXPECT_EQ(a.tracking_code, b.tracking_code);
+    EXPECT_EQ(a.label_url, b.label_url);
+    for (auto [x, y] : {std::pair{&a.from_address, &b.from_address}, std::pair{&a.to_address, &b.to_address}}) {
+        EXPECT_EQ(x->id, y->id);
+        EXPECT_EQ(x->created_at, y->created_at);
+        EXPECT_EQ(x->updated_at, y->updated_at);
+    }
+    if (a.parcel && b.parcel) EXPECT_EQ(a.parcel->id, b.parcel->id);
 }
 
 inline domain::Address sample_address(const std::string& tag) {
