@@ -3,6 +3,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -50,6 +51,12 @@ struct ConnectionIo {
     // on data already received.
     bool reader_parked = false;
     bool poked = false;
+    // Auto-pipelining: statements sent while others are in flight are held in the kernel
+    // (TCP_CORK) until the loop has run every handler ready now, then go out together: one
+    // segment and one wake-up of the backend for the whole tick instead of one each. `corked`
+    // while an uncork is posted; `cork_unsupported` once the socket refused (a Unix socket).
+    bool corked = false;
+    bool cork_unsupported = false;
 
     static void arm(const std::shared_ptr<ConnectionIo>& io, Clock::time_point at) {
         io->armed = true;
@@ -701,6 +708,7 @@ std::shared_ptr<detail::PipelinedRequest> Connection::send_pipelined(std::string
         }
         cache_.evicted().clear();
 
+        if (!queue_.empty()) cork_until_tick_end();
         auto request = std::make_shared<detail::PipelinedRequest>(io_->executor);
         request->sql = sql;
         request->deadline = deadline;
@@ -750,6 +758,25 @@ void Connection::ensure_pipeline_io() {
     } else {
         poke_reader();
     }
+}
+
+void Connection::cork_until_tick_end() noexcept {
+    if (io_->corked || io_->cork_unsupported) return;
+    const int fd = PQsocket(conn_);
+    const int on = 1;
+    if (fd < 0 || ::setsockopt(fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on) != 0) {
+        io_->cork_unsupported = true;
+        return;
+    }
+    io_->corked = true;
+    // Posted: runs after every handler the loop has ready now (their statements join this
+    // segment). Uncorking transmits what is held; a closed connection needs no uncork.
+    asio::post(io_->executor, [io = io_, fd] {
+        if (!io->alive || !io->corked) return;
+        io->corked = false;
+        const int off = 0;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_CORK, &off, sizeof off);
+    });
 }
 
 bool Connection::start_writer() {

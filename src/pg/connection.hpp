@@ -179,6 +179,7 @@ private:
     std::shared_ptr<detail::PipelinedRequest> send_pipelined(std::string_view sql,
                                                              const Params& params);
     void ensure_pipeline_io();
+    void cork_until_tick_end() noexcept;  // see ConnectionIo::corked
     bool start_writer();            // false when one runs already
     bool poke_reader() noexcept;    // false when the reader is not asleep on a parsed answer
     static boost::asio::awaitable<void> pipeline_reader(Connection* self,
