@@ -47,5 +47,16 @@ run_pgbench() {
   R[pgbench_tps]=$(awk '/^tps/ { printf "%.0f", $3; exit }' "$OUT/pgbench.txt")
   R[pgbench_lat]=$(awk -F'= ' '/^latency average/ { print $2 }' "$OUT/pgbench.txt")
   log "pgbench -S -M prepared -c16 -j2 -T $DURATION (scale $PGBENCH_SCALE): ${R[pgbench_tps]} TPS, latency ${R[pgbench_lat]}"
+  # The database's own latency at the wrk connection count: what a p99 target at
+  # $WRK_CONNECTIONS connections stands on (a sample of the transactions, per-transaction log).
+  rm -f "$OUT"/pgbench-c"$WRK_CONNECTIONS".*
+  timeout $((DURATION + 60)) pgbench -n -S -M prepared -c"$WRK_CONNECTIONS" -j2 -T "$DURATION" \
+    -l --sampling-rate=0.25 --log-prefix="$OUT/pgbench-c$WRK_CONNECTIONS" pgbench \
+    > "$OUT/pgbench-c$WRK_CONNECTIONS.txt" 2>&1 || die "pgbench -c$WRK_CONNECTIONS failed (see $OUT/pgbench-c$WRK_CONNECTIONS.txt)"
+  R[pgbench_many_tps]=$(awk '/^tps/ { printf "%.0f", $3; exit }' "$OUT/pgbench-c$WRK_CONNECTIONS.txt")
+  # Log lines: client transaction latency_us script_no epoch_s epoch_us.
+  read -r R[pgbench_many_p50] R[pgbench_many_p99] < <(cat "$OUT"/pgbench-c"$WRK_CONNECTIONS".[0-9]* \
+    | awk '{ print $3 / 1000000 }' | median_p99_ms)
+  log "pgbench -S -M prepared -c$WRK_CONNECTIONS -j2: ${R[pgbench_many_tps]} TPS, p50 ${R[pgbench_many_p50]} ms, p99 ${R[pgbench_many_p99]} ms"
   psql_q -d postgres -c "DROP DATABASE pgbench"
 }

@@ -51,6 +51,7 @@ report() {
     echo "| pgbench -S -M prepared -c16 -j2, TPS | | | $(v pgbench_tps) | | | (the ceiling) | | |"
     echo "| GET /v1/shipments/{id}, req/s | $(v get_rps) | $(v peer_get_rps) | $(v pgbench_tps) | $(x "$get_peer") | $(x "$get_pgb") | ≥ 30x peer, ≥ 0.5x pgbench | $(en get) / peer $(en peer_get) | $(both "$(at_least "$get_peer" 30)" "$(at_least "$get_pgb" 0.5)") |"
     echo "| GET p50 / p99 at $WRK_CONNECTIONS connections, ms | $(v get_p50) / $(v get_p99) | $(v peer_get_p50) / $(v peer_get_p99) | | | | p99 ≤ 10 ms | | $(at_most "${R[get_p99]:-}" 10) |"
+    echo "| pgbench -S -M prepared -c$WRK_CONNECTIONS -j2: TPS, p50 / p99 ms (the database's own tail at $WRK_CONNECTIONS clients) | | | $(v pgbench_many_tps), $(v pgbench_many_p50) / $(v pgbench_many_p99) | | | (reference) | | |"
     echo "| batch-track of 100 codes, req/s | $(v batch_rps) | $(v peer_batch_rps) | | $(x "$batch_peer") | | ≥ 10x peer | $(en batch) / peer $(en peer_batch) | $(at_least "$batch_peer" 10) |"
     echo "| batch-track p50 / p99, ms | $(v batch_p50) / $(v batch_p99) | $(v peer_batch_p50) / $(v peer_batch_p99) | | | | | | |"
     echo "| single request, kept-alive: GET median / p99, ms | $(v lat_get) / $(v lat_get_p99) | $(v peer_lat_get) / $(v peer_lat_get_p99) | | | | | $(v lat_bad) / peer $(v peer_lat_bad) | |"
