@@ -90,7 +90,9 @@ struct PipelinedRequest {
     bool was_cached = false;
     bool prepare_failed = false;
     bool aborted = false;
-    bool internal = false;  // a DEALLOCATE nobody waits for
+    bool internal = false;  // a DEALLOCATE or a group's Sync: nobody waits for it
+    bool grouped = false;   // read-only, sent without a Sync of its own (Connection::group_)
+    bool send_alone = false;  // grouped, left unrun by a neighbour's error: to be sent again
     bool done = false;
     Result result;
     std::exception_ptr error;
@@ -649,10 +651,12 @@ asio::awaitable<std::vector<Outcome>> Connection::pipeline(std::vector<Query> qu
 
 // ---- auto-pipelining (submit) -------------------------------------------------------------
 
-asio::awaitable<Result> Connection::submit(std::string_view sql, const Params& params) {
+asio::awaitable<Result> Connection::submit(std::string_view sql, const Params& params,
+                                           Access access) {
     const auto start = Clock::now();
+    bool may_group = access == Access::kReadOnly;
     for (int attempt = 0;; ++attempt) {
-        auto request = send_pipelined(sql, params);
+        auto request = send_pipelined(sql, params, may_group);
         boost::system::error_code ec;
         co_await request->done_signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (!request->done) {
@@ -661,6 +665,13 @@ asio::awaitable<Result> Connection::submit(std::string_view sql, const Params& p
             request->owned_sql.assign(sql);
             request->sql = request->owned_sql;
             throw boost::system::system_error(asio::error::operation_aborted);
+        }
+        if (request->send_alone) {
+            // A neighbour in its group failed first: this one never ran. Again, alone (a
+            // connection broken meanwhile throws from send_pipelined).
+            may_group = false;
+            --attempt;
+            continue;
         }
         if (request->error) {
             // 26000 / 0A000 on a cached statement: the reader dropped the cache entry; prepare
@@ -687,13 +698,18 @@ bool Connection::end_pipeline() noexcept {
 }
 
 std::shared_ptr<detail::PipelinedRequest> Connection::send_pipelined(std::string_view sql,
-                                                                     const Params& params) {
+                                                                     const Params& params,
+                                                                     bool may_group) {
     check_usable();
     try {
         if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && !PQenterPipelineMode(conn_)) {
             fail("cannot enter pipeline mode");
         }
         const auto deadline = after(command_deadline(settings_));
+        // A read-only statement joins the open group, or opens one when the pipe is busy (its
+        // answer would wait behind the others anyway); anything else ends the group first.
+        const bool group = may_group && !queue_.empty() && cache_.evicted().empty();
+        if (!group) close_group();
         // Statements the LRU evicted: a DEALLOCATE each, as a request of its own.
         for (const auto& name : cache_.evicted()) {
             std::string text = "DEALLOCATE " + name;
@@ -708,7 +724,8 @@ std::shared_ptr<detail::PipelinedRequest> Connection::send_pipelined(std::string
         }
         cache_.evicted().clear();
 
-        if (!queue_.empty()) cork_until_tick_end();
+        if (!queue_.empty() && !group) cork_until_tick_end();
+        if (group) open_group(deadline);
         auto request = std::make_shared<detail::PipelinedRequest>(io_->executor);
         request->sql = sql;
         request->deadline = deadline;
@@ -735,8 +752,16 @@ std::shared_ptr<detail::PipelinedRequest> Connection::send_pipelined(std::string
             }
             sent = PQsendQueryPrepared(conn_, name.c_str(), p.count(), p.data(), nullptr, nullptr, 0);
         }
+        if (!sent) fail("cannot send a pipelined statement");
+        if (group) {
+            // Before the group's Sync (the queue's last entry while the group is open). libpq
+            // keeps the text until the Sync flushes it at the end of the tick.
+            request->grouped = true;
+            queue_.insert(queue_.end() - 1, request);
+            return request;
+        }
         // One Sync per statement: its own error barrier and implicit transaction.
-        if (!sent || !PQpipelineSync(conn_)) fail("cannot send a pipelined statement");
+        if (!PQpipelineSync(conn_)) fail("cannot send a pipelined statement");
         queue_.push_back(request);
         ensure_pipeline_io();
         return request;
@@ -758,6 +783,37 @@ void Connection::ensure_pipeline_io() {
     } else {
         poke_reader();
     }
+}
+
+void Connection::open_group(Clock::time_point deadline) {
+    if (group_open_) return;
+    // The group's Sync is queued now, after the statements in flight; the group's statements
+    // go before it. Nothing else is sent while the group is open (close_group() first).
+    auto sync = std::make_shared<detail::PipelinedRequest>(io_->executor);
+    sync->internal = true;
+    sync->commands = 0;
+    sync->deadline = deadline;
+    open_sync_ = sync.get();
+    queue_.push_back(std::move(sync));
+    group_open_ = true;
+    // Posted: runs after every handler the loop has ready now (their reads join the group).
+    asio::post(io_->executor, [self = this, io = io_] {
+        if (!io->alive) return;  // `self` is valid while io->alive
+        try {
+            self->close_group();
+        } catch (...) {
+            self->fail_pipeline(std::current_exception());
+        }
+    });
+}
+
+void Connection::close_group() {
+    if (!group_open_) return;
+    group_open_ = false;
+    open_sync_ = nullptr;
+    if (broken_ || !conn_) return;
+    if (!PQpipelineSync(conn_)) fail("cannot send a pipeline sync");
+    ensure_pipeline_io();
 }
 
 void Connection::cork_until_tick_end() noexcept {
@@ -829,7 +885,11 @@ asio::awaitable<void> Connection::pipeline_reader(Connection* self,
     // `self` is valid while io->alive: the destructor clears it before freeing anything.
     while (!self->queue_.empty()) {
         try {
-            while (!self->queue_.empty() && !PQisBusy(self->conn_)) {
+            // libpq answers a group's statements skipped after an error by itself, maybe
+            // before the group's Sync is sent (PQconsumeInput flushes what it holds): the
+            // open group's Sync entry waits for close_group().
+            while (!self->queue_.empty() && self->queue_.front().get() != self->open_sync_ &&
+                   !PQisBusy(self->conn_)) {
                 self->read_pipelined_results(*self->queue_.front());
             }
         } catch (...) {
@@ -876,7 +936,8 @@ void Connection::read_pipelined_results(detail::PipelinedRequest& q) {
     PGresult* r = PQgetResult(conn_);
     if (q.commands > 0) {
         if (r == nullptr) {  // the end of one command's results
-            --q.commands;
+            // A grouped statement has no Sync of its own: its last NULL ends it.
+            if (--q.commands == 0 && q.grouped) finish_front();
             return;
         }
         const bool in_prepare = q.prepared_here && q.commands == 2;
@@ -905,13 +966,25 @@ void Connection::read_pipelined_results(detail::PipelinedRequest& q) {
                 fail("pipeline out of step: unexpected result");
         }
     }
-    // Both commands are done: the request's Sync comes next.
+    // Both commands are done: the request's Sync comes next (a group's Sync is an entry of
+    // its own, with no command).
     bool synced = r != nullptr && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
     if (r) PQclear(r);
     if (!synced) fail("pipeline out of step: no sync");
+    finish_front();
+}
+
+void Connection::finish_front() {
     auto request = std::move(queue_.front());
     queue_.pop_front();
     if (request->internal) return;  // a DEALLOCATE: its failure only leaves a name behind
+    if (request->grouped && request->aborted && !request->error) {
+        // A neighbour failed first and the server skipped this one: it is sent again.
+        if (request->prepare_failed) cache_.erase(request->sql);
+        request->send_alone = true;
+        request->complete();
+        return;
+    }
     if (!request->error && request->aborted) {
         request->error = std::make_exception_ptr(
             PipelineAborted("not run: its statement could not be prepared"));

@@ -62,6 +62,11 @@ private:
     std::exception_ptr error_;
 };
 
+/// What a statement does to the database. A kReadOnly statement has no side effects (a plain
+/// SELECT calling no function that writes): the driver may run it in one implicit transaction
+/// with other reads (Connection::submit), which a statement that writes must never share.
+enum class Access { kReadWrite, kReadOnly };
+
 /// Where a pipeline puts its Sync messages (the error barriers).
 enum class PipelineSync {
     /// One Sync per query: each query is its own request, an error fails only that query.
@@ -123,7 +128,14 @@ public:
     /// nothing else may use it. A cancelled waiter leaves the connection usable (its result is
     /// read and dropped). Throws like execute(); when the session is lost every statement in
     /// flight fails with ConnectionError.
-    boost::asio::awaitable<Result> submit(std::string_view sql, const Params& params);
+    ///
+    /// A read-only statement (Access::kReadOnly: no side effects) sent while others are in
+    /// flight joins a group instead: the read-only statements of one loop tick share one Sync,
+    /// so they go out in one write, run in one implicit transaction and come back in one
+    /// flush. A statement of the group that fails makes the server skip the rest of it; those
+    /// are sent again, alone, without their callers seeing it.
+    boost::asio::awaitable<Result> submit(std::string_view sql, const Params& params,
+                                          Access access = Access::kReadWrite);
     /// Statements submitted and not yet answered.
     std::size_t in_flight() const noexcept { return queue_.size(); }
     /// A safety net for auto-pipelining, run periodically by the pool: when statements are in
@@ -177,7 +189,9 @@ private:
     boost::asio::awaitable<Outcome> run_once(std::string_view sql, const Params& params,
                                              bool& retryable);
     std::shared_ptr<detail::PipelinedRequest> send_pipelined(std::string_view sql,
-                                                             const Params& params);
+                                                             const Params& params, bool may_group);
+    void open_group(Clock::time_point deadline);
+    void close_group();  // sends the open group's Sync
     void ensure_pipeline_io();
     void cork_until_tick_end() noexcept;  // see ConnectionIo::corked
     bool start_writer();            // false when one runs already
@@ -187,6 +201,7 @@ private:
     static boost::asio::awaitable<void> pipeline_writer(Connection* self,
                                                         std::shared_ptr<detail::ConnectionIo> io);
     void read_pipelined_results(detail::PipelinedRequest& request);
+    void finish_front();  // the oldest request's results are all in: hand them over
     void fail_pipeline(const std::exception_ptr& error) noexcept;
     void rewrap_socket();
     void begin_operation();
@@ -207,6 +222,8 @@ private:
     std::deque<std::shared_ptr<detail::PipelinedRequest>> queue_;
     bool reader_running_ = false;
     bool writer_running_ = false;
+    bool group_open_ = false;  // read-only statements sent since the last Sync (submit)
+    const detail::PipelinedRequest* open_sync_ = nullptr;  // the open group's Sync entry
     friend class OperationScope;
 };
 

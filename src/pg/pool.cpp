@@ -509,6 +509,14 @@ void Pool::check_pipelines() {
 }
 
 asio::awaitable<Result> Pool::execute_params(std::string_view sql, Params params) {
+    return run_statement(sql, std::move(params), Access::kReadWrite);
+}
+
+asio::awaitable<Result> Pool::read_params(std::string_view sql, Params params) {
+    return run_statement(sql, std::move(params), Access::kReadOnly);
+}
+
+asio::awaitable<Result> Pool::run_statement(std::string_view sql, Params params, Access access) {
     // A lone statement (nothing of this pool running, an idle connection ready) takes the
     // plain path: pipeline mode costs a Sync and a reader coroutine (+23 % for one statement,
     // bench/RESULTS.md) and pays off only when statements overlap. The next statement that
@@ -592,7 +600,7 @@ asio::awaitable<Result> Pool::execute_params(std::string_view sql, Params params
     Result result;
     std::exception_ptr error;
     try {
-        result = co_await pipe->lease->submit(sql, params);
+        result = co_await pipe->lease->submit(sql, params, access);
     } catch (...) {
         error = std::current_exception();
     }

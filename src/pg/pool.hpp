@@ -132,6 +132,15 @@ public:
     }
     boost::asio::awaitable<Result> execute_params(std::string_view sql, Params params);
 
+    /// A read-only statement (pg::Access::kReadOnly: a SELECT with no side effects), as
+    /// execute(); on a busy pipe it may share one Sync, one implicit transaction and one
+    /// flush with the other reads of its loop tick (Connection::submit).
+    template <class... Args>
+    boost::asio::awaitable<Result> read(std::string_view sql, const Args&... args) {
+        return read_params(sql, Params(args...));
+    }
+    boost::asio::awaitable<Result> read_params(std::string_view sql, Params params);
+
     /// acquire + BEGIN. Throws what acquire() and Connection::execute throw.
     boost::asio::awaitable<Transaction> begin(std::string label);
     boost::asio::awaitable<Transaction> begin(std::string label, TransactionOptions options);
@@ -152,6 +161,7 @@ private:
          PoolSettings settings);
 
     void release(detail::PoolEntry* entry) noexcept;
+    boost::asio::awaitable<Result> run_statement(std::string_view sql, Params params, Access access);
     bool pipelining() const noexcept;
     detail::Pipe* pick_pipe() noexcept;
     void settle_pipe(detail::Pipe* pipe) noexcept;

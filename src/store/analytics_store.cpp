@@ -80,7 +80,7 @@ ViewRows<Row> view_rows(const pg::Result& result, Decode decode) {
 }  // namespace
 
 asio::awaitable<ViewRows<domain::DailyVolumeRow>> daily_volume(pg::Pool& pool, const DailyVolumeFilter& f) {
-    auto result = co_await pool.execute(kDailyVolume, f.start_date, f.end_date, f.carrier);
+    auto result = co_await pool.read(kDailyVolume, f.start_date, f.end_date, f.carrier);
     co_return view_rows<domain::DailyVolumeRow>(result, [](const pg::Row& row) {
         return domain::DailyVolumeRow{row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
                                       row[4].as<std::int64_t>()};
@@ -89,7 +89,7 @@ asio::awaitable<ViewRows<domain::DailyVolumeRow>> daily_volume(pg::Pool& pool, c
 
 asio::awaitable<ViewRows<domain::CarrierPerformanceRow>> carrier_performance(pg::Pool& pool,
                                                                              const std::optional<std::string>& carrier) {
-    auto result = co_await pool.execute(kCarrierPerformance, carrier);
+    auto result = co_await pool.read(kCarrierPerformance, carrier);
     co_return view_rows<domain::CarrierPerformanceRow>(result, [](const pg::Row& row) {
         return domain::CarrierPerformanceRow{row[1].as<std::string>(),          row[2].as<std::string>(),
                                              row[3].as<std::int64_t>(),         row[4].as<std::int64_t>(),
@@ -98,7 +98,7 @@ asio::awaitable<ViewRows<domain::CarrierPerformanceRow>> carrier_performance(pg:
 }
 
 asio::awaitable<ViewRows<domain::CostRow>> costs(pg::Pool& pool, const std::optional<std::string>& carrier) {
-    auto result = co_await pool.execute(kCosts, carrier);
+    auto result = co_await pool.read(kCosts, carrier);
     co_return view_rows<domain::CostRow>(result, [](const pg::Row& row) {
         return domain::CostRow{row[1].as<std::string>(),  row[2].as<std::string>(), row[3].as<std::string>(),
                                row[4].as<std::int64_t>(), row[5].as<std::string>(), row[6].as<std::string>()};

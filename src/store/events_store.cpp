@@ -119,7 +119,7 @@ asio::awaitable<std::optional<std::vector<domain::TrackingEvent>>> append_events
 
 asio::awaitable<std::optional<std::vector<domain::TrackingEvent>>> list_events(
     pg::Pool& pool, const std::string& shipment_id) {
-    auto result = co_await pool.execute(kListEvents, shipment_id);
+    auto result = co_await pool.read(kListEvents, shipment_id);
     co_return decode_event_list(result);
 }
 
@@ -127,7 +127,7 @@ asio::awaitable<BatchTrackResult> batch_track(pg::Pool& pool,
                                               const std::vector<std::string>& codes) {
     BatchTrackResult out;
     if (codes.empty()) co_return out;
-    auto result = co_await pool.execute(kBatchTrack, codes);
+    auto result = co_await pool.read(kBatchTrack, codes);
     out.results.reserve(result.size());
     for (auto row : result) {
         if (row[1].is_null()) {

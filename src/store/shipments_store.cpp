@@ -261,7 +261,7 @@ asio::awaitable<domain::Shipment> create_shipment(pg::Pool& pool, const domain::
 
 asio::awaitable<std::optional<domain::Shipment>> get_shipment(pg::Pool& pool,
                                                               const std::string& id) {
-    auto result = co_await pool.execute(kGetShipment, id);
+    auto result = co_await pool.read(kGetShipment, id);
     auto row = result.maybe_one();
     if (!row) co_return std::nullopt;
     co_return detail::decode_shipment(*row);
@@ -280,7 +280,7 @@ asio::awaitable<ShipmentPage> list_shipments(pg::Pool& pool, const ListFilter& f
     if (cursor == Cursor::kBefore) params.add(*f.before_id);
     if (cursor == Cursor::kAfter) params.add(*f.after_id);
     params.add(f.page_size + 1);  // one more than the page: has_more without a count
-    auto result = co_await pool.execute_params(detail::list_shipments_sql(f), std::move(params));
+    auto result = co_await pool.read_params(detail::list_shipments_sql(f), std::move(params));
     ShipmentPage page;
     page.has_more = result.size() > f.page_size;
     std::size_t n = std::min(result.size(), f.page_size);

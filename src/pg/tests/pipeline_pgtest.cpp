@@ -9,6 +9,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <list>
 #include <random>
+#include <set>
 
 #include "pg/errors.hpp"
 #include "pg/pool.hpp"
@@ -382,6 +383,80 @@ TEST_F(PipelineTest, StatementsJoiningABusyPipeAreNotHeldBack) {
     EXPECT_EQ(wrong, 0);
     EXPECT_GE(pool.stats().pipelined_total, 40u * 4);
     EXPECT_LT(took, 4s) << "statements on a busy pipe waited for the kernel's cork timer";
+    pump_until([&] { return pool.stats().size == pool.stats().idle; }, 2s);
+    expect_settled();
+}
+
+// Read-only statements of one loop tick on a busy pipe share one Sync: one implicit
+// transaction (the same transaction_timestamp()), one write, one flush. Statements that
+// may write never share one: each keeps its own transaction.
+TEST_F(PipelineTest, ReadsOfOneTickShareATransactionAndWritesNever) {
+    settings_.pipeline_connections = 1;
+    auto& pool = make_pool();
+    constexpr int kCallers = 20;
+    const char* sql = "SELECT transaction_timestamp()::text, $1::int";
+    auto round = [&](bool read) {
+        std::set<std::string> transactions;
+        int right = 0, failed = 0;
+        auto caller = [&](int i) -> asio::awaitable<void> {
+            Result r;  // (no co_await inside ?: : GCC 12 miscompiles it)
+            if (read) {
+                r = co_await pool.read(sql, i);
+            } else {
+                r = co_await pool.execute(sql, i);
+            }
+            transactions.insert(r[0].get<std::string>(0));
+            if (r[0].get<int>(1) == i) ++right;
+        };
+        for (int i = 0; i < kCallers; ++i) {
+            asio::co_spawn(io_, caller(i), [&](std::exception_ptr e) { failed += e ? 1 : 0; });
+        }
+        pump_until([&] { return right + failed == kCallers; }, 10s);
+        EXPECT_EQ(right, kCallers);
+        EXPECT_EQ(failed, 0);
+        return transactions.size();
+    };
+    // The first runs alone, the second opens the pipe; the others, woken a pipe's depth at a
+    // time, share a few Syncs.
+    EXPECT_LE(round(true), static_cast<std::size_t>(kCallers / 2));
+    pump_until([&] { return pool.stats().pipelines == 0; }, 2s);
+    EXPECT_EQ(round(false), static_cast<std::size_t>(kCallers));
+    pump_until([&] { return pool.stats().size == pool.stats().idle; }, 2s);
+    expect_settled();
+}
+
+// A read of a group that fails makes the server skip the rest of the group: they are sent
+// again, alone, and their callers get their rows; only the failing one sees its error. The
+// connection and its statement cache stay good (a skipped prepare is forgotten).
+TEST_F(PipelineTest, AFailingReadInAGroupFailsOnlyItself) {
+    settings_.pipeline_connections = 1;
+    auto& pool = make_pool();
+    // Ten rounds: the error may reach the client before or after the group's Sync leaves
+    // (libpq sends what it holds whenever it reads), both orders must hold.
+    for (int round = 0; round < 10; ++round) {
+        constexpr int kCallers = 12;
+        int right = 0, division_by_zero = 0, other = 0;
+        auto caller = [&](int i) -> asio::awaitable<void> {
+            // The sixth divides by zero; the text differs per round so its prepare is in the group.
+            std::string sql = "SELECT 60 / $1::int, " + std::to_string(round);
+            try {
+                auto r = co_await pool.read(sql, i == 5 ? 0 : i + 1);
+                if (r.scalar<int>() == 60 / (i + 1)) ++right;
+                else ++other;
+            } catch (const Error& e) {
+                (e.sqlstate() == "22012" && i == 5 ? division_by_zero : other)++;
+                if (e.sqlstate() != "22012") ADD_FAILURE() << "caller " << i << ": " << e.what();
+            } catch (...) {
+                ++other;
+            }
+        };
+        for (int i = 0; i < kCallers; ++i) asio::co_spawn(io_, caller(i), asio::detached);
+        pump_until([&] { return right + division_by_zero + other == kCallers; }, 10s);
+        EXPECT_EQ(right, kCallers - 1) << "round " << round;
+        EXPECT_EQ(division_by_zero, 1) << "round " << round;
+        EXPECT_EQ(other, 0) << "round " << round;
+    }
+    EXPECT_EQ(run(io_, pool.read("SELECT 60 / $1::int, 0", 2)).scalar<int>(), 30);
     pump_until([&] { return pool.stats().size == pool.stats().idle; }, 2s);
     expect_settled();
 }
