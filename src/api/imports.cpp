@@ -73,7 +73,13 @@ void add_import_routes(http::Router& router, Services& services) {
         } else {
             co_await importer.feed(ctx.request.body());  // buffered (an Idempotency-Key's hash needs it whole)
         }
-        domain::ImportResult result = cut ? co_await importer.stop() : co_await importer.finish();
+        // (GCC 12 mis-compiles co_await in both arms of ?:, so an if.)
+        domain::ImportResult result;
+        if (cut) {
+            result = co_await importer.stop();
+        } else {
+            result = co_await importer.finish();
+        }
         // Fresh statistics for the planner after a large load, without holding the answer.
         const int analyze_rows = services.settings->import_analyze_rows;
         if (analyze_rows > 0 && result.accepted >= static_cast<std::size_t>(analyze_rows)) {

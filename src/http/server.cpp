@@ -282,12 +282,14 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
                 req.base() = head.base();
                 body_read = co_await dispatch_streamed(stream, buffer, parser, limit, req, m, request_id, res);
             } else {
-                if (!co_await read_body(stream, buffer, parser, limit, request_id)) break;
+                const bool read = co_await read_body(stream, buffer, parser, limit, request_id);
+                if (!read) break;
                 req = parser.release();
                 res = co_await dispatch(req, m, std::move(request_id));
             }
             res.keep_alive(req.keep_alive() && body_read && !stopping);
-            if (!co_await answer(stream, res, body_read) || !res.keep_alive()) break;
+            const bool written = co_await answer(stream, res, body_read);
+            if (!written || !res.keep_alive()) break;
         }
         boost::system::error_code ignored;
         stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
