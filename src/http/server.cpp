@@ -232,7 +232,8 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
     }
 
     // GCC 12 warns, wrongly, that a coroutine frame made by asio's operator new is freed by
-    // its aligned_delete once enough coroutine calls are inlined here (GCC PR 109224).
+    // its aligned_delete once enough coroutine calls are inlined here (a GCC 12 false
+    // positive on coroutine frames; the frame is allocated and freed by asio alone).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
     asio::awaitable<void> session(beast::tcp_stream stream) {
