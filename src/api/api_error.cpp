@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "http/body_stream.hpp"
 #include "pg/errors.hpp"
 
 namespace shipd::api {
@@ -22,6 +23,8 @@ http::Response map_error(const std::exception_ptr& error, const http::RequestCon
         std::rethrow_exception(error);
     } catch (const ApiError& e) {
         return http::error_response(e.status(), e.code(), e.what(), ctx.request_id, e.errors(), e.retry_after_s());
+    } catch (const http::BodyError& e) {
+        return http::body_error_response(e, ctx.request_id);
     } catch (const pg::PoolTimeout&) {
         return http::error_response(Status::service_unavailable, "POOL_TIMEOUT",
                                     "no database connection became free in time; retry shortly",

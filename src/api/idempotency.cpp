@@ -6,6 +6,7 @@
 #include "api/database.hpp"
 #include "api/api_error.hpp"
 #include "api/auth.hpp"
+#include "http/body_stream.hpp"
 #include "pg/cluster.hpp"
 #include "store/idempotency_store.hpp"
 
@@ -36,6 +37,9 @@ http::Handler idempotent(Services& services, http::Handler handler) {
                            "Idempotency-Key must be 1 to 255 printable ASCII characters",
                            {{"Idempotency-Key", "is malformed"}});
         }
+        // The key is bound to a hash of the whole body: a streamed body is read whole first
+        // (a cut-off upload then stores nothing and leaves the key unused).
+        co_await http::buffer_whole_body(ctx);
         auto begun = co_await store::begin_idempotent(db(services, ctx).write(), ctx.principal, key, request_hash(ctx));
         switch (begun.outcome) {
             case store::BeginOutcome::kReplay: {

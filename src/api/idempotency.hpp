@@ -12,7 +12,8 @@ namespace shipd::api {
 /// is stored for 24 h; a retry with the same method, path and body gets that answer again
 /// (with `Idempotent-Replayed: true`); a different request under the key gets 409
 /// IDEMPOTENCY_KEY_REUSED; one while the first is still running gets 409 CONFLICT. A 5xx or an
-/// error releases the key, so the retry runs again.
+/// error releases the key, so the retry runs again. A streamed body (RouteOptions::stream_body)
+/// is read whole before the key is looked at, so the handler gets it buffered.
 http::Handler idempotent(Services& services, http::Handler handler);
 
 }  // namespace shipd::api

@@ -85,6 +85,10 @@ asio::awaitable<void> Importer::feed(std::string_view chunk) {
 
 asio::awaitable<domain::ImportResult> Importer::finish() {
     splitter_.finish();
+    co_return co_await stop();
+}
+
+asio::awaitable<domain::ImportResult> Importer::stop() {
     co_await drain();
     co_await launch();
     while (!flights_.empty()) co_await land();

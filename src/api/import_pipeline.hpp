@@ -42,6 +42,10 @@ public:
     boost::asio::awaitable<void> feed(std::string_view chunk);
     /// Takes the last line and stores what is left; returns the answer of API.md.
     boost::asio::awaitable<domain::ImportResult> finish();
+    /// For a body cut short (over its limit, or the client gone): stores the complete lines
+    /// fed so far, drops a last line without its newline, waits for every batch in flight;
+    /// returns the answer for those lines.
+    boost::asio::awaitable<domain::ImportResult> stop();
     /// Lines read so far (blank ones included).
     std::size_t lines_seen() const { return splitter_.lines_seen(); }
 

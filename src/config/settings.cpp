@@ -246,7 +246,7 @@ const std::vector<Spec>& specs() {
         v.push_back(integer("SHIPD_CREATE_BATCH_MAX", &Settings::create_batch_max, 1, 1000, "creates (POST /v1/shipments) stored together in one statement at most, when they arrive while others are being stored (1: one statement each)"));
         v.push_back(integer("SHIPD_CREATE_BATCHES_IN_FLIGHT", &Settings::create_batches_in_flight, 1, 64, "create statements running at once per event loop; creates arriving beyond wait and leave together in the next"));
         v.push_back(bytes("SHIPD_HEADER_LIMIT", &Settings::header_limit, 1024, std::size_t{1} << 20, "largest request header block"));
-        v.push_back(integer("SHIPD_READ_TIMEOUT_S", &Settings::read_timeout_s, 1, 3600, "seconds a client has to send a whole request"));
+        v.push_back(integer("SHIPD_READ_TIMEOUT_S", &Settings::read_timeout_s, 1, 3600, "seconds a client has to send a whole request (a streamed body, as an import's: each piece of it)"));
         v.push_back(integer("SHIPD_KEEPALIVE_TIMEOUT_S", &Settings::keepalive_timeout_s, 1, 3600, "seconds an idle keep-alive connection stays open"));
         v.push_back(integer("SHIPD_MAX_CONNECTIONS", &Settings::max_connections, 1, kBig, "open HTTP connections at most; past it, 503 OVERLOADED"));
         v.push_back(integer("SHIPD_SHUTDOWN_GRACE_S", &Settings::shutdown_grace_s, 0, 3600, "seconds in-flight requests get to finish at shutdown"));

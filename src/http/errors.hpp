@@ -21,6 +21,11 @@ Response error_response(Status status, std::string_view code, std::string_view m
                         std::string_view request_id, const std::vector<FieldError>& errors = {},
                         int retry_after_s = 0);
 
+/// error_response with one more top-level member beside "error": `"name": json` (`json`
+/// already serialized), for an answer that must say what was done before the failure.
+Response error_response_with(Status status, std::string_view code, std::string_view message,
+                             std::string_view request_id, std::string_view name, std::string_view json);
+
 /// A 200/201 JSON response with `body` as given.
 Response json_response(Status status, std::string body);
 

@@ -98,6 +98,7 @@ Match Router::match(Verb method, std::string_view target) const {
         m.handler = &best->handler;
         m.route = best->path;
         m.body_limit = best->options.body_limit;
+        m.stream_body = best->options.stream_body;
         for (size_t i = 0; i < parts.size(); ++i) {
             if (is_param(best->segments[i])) {
                 std::string_view name(best->segments[i]);

@@ -15,6 +15,11 @@ namespace shipd::http {
 struct RouteOptions {
     /// Largest body this route accepts; 0: the server's default.
     std::size_t body_limit = 0;
+    /// The handler gets the body as it arrives (RequestContext::body_stream) instead of
+    /// whole: for large uploads worked on line by line. The limit still holds (a declared
+    /// Content-Length over it is refused before the handler runs; a chunked body that grows
+    /// past it makes read_some throw BodyError).
+    bool stream_body = false;
 };
 
 /// A registered route, as listed by Router::routes() (the OpenAPI check reads it).
@@ -31,6 +36,7 @@ struct Match {
     PathParams params;           ///< when found
     std::string allow;           ///< when 405: "GET, POST"
     std::size_t body_limit = 0;  ///< when found: the route's own limit, 0 for the default
+    bool stream_body = false;    ///< when found: the route reads its body as it arrives
 };
 
 /// Routes and middleware. Built at start-up, then read-only: safe to share between loops.

@@ -11,6 +11,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -20,6 +22,7 @@
 #include <list>
 #include <stdexcept>
 
+#include "http/body_reader.hpp"
 #include "http/errors.hpp"
 #include "http/request_id.hpp"
 
@@ -33,10 +36,14 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 // How often shutdown looks whether the last in-flight request has finished.
 constexpr auto kShutdownPoll = std::chrono::milliseconds(10);
 
-// A malformed request (as opposed to a closed, reset or timed-out connection) deserves a 400.
-bool is_parse_error(const boost::system::error_code& ec) {
-    return ec.category() == boost::system::error_code(bhttp::error::bad_method).category() &&
-           ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+// After an answer given before the whole body was read: how long the client gets to see it
+// while what it still sends is read and dropped (closing at once, with unread bytes in the
+// socket, resets the connection and may destroy the answer before the client reads it).
+constexpr auto kLingerOnClose = std::chrono::seconds(2);
+
+// The client waits for `100 Continue` before it sends the body (RFC 9110 10.1.1).
+bool expects_continue(const Request& head) {
+    return head.version() >= 11 && beast::iequals(head[bhttp::field::expect], "100-continue");
 }
 
 struct Server::State : std::enable_shared_from_this<Server::State> {
@@ -115,9 +122,10 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
         stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     }
 
-    asio::awaitable<Response> dispatch(Request& req, Match& m, std::string request_id) {
+    asio::awaitable<Response> dispatch(Request& req, Match& m, std::string request_id,
+                                       BodyStream* body_stream = nullptr) {
         RequestContext ctx{req, std::move(request_id), m.route, std::move(m.params),
-                           std::chrono::steady_clock::now(), {}, {}};
+                           std::chrono::steady_clock::now(), {}, {}, body_stream};
         Handler fallback;
         const Handler* handler = m.handler;
         if (m.kind == Match::Kind::kNotFound) {
@@ -140,6 +148,8 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
         Response res;
         try {
             res = co_await router.run(ctx, *handler);
+        } catch (const BodyError& e) {
+            res = body_error_response(e, ctx.request_id);
         } catch (const std::exception& e) {
             // Middleware maps known errors; anything reaching here is a bug: log, answer 500.
             spdlog::error("request {} {} {}: unhandled error: {}", ctx.request_id,
@@ -152,6 +162,17 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
         co_return res;
     }
 
+    // A streaming route's request: its handler reads the body through a ParserBodyStream that
+    // takes over `parser` (header in, body not begun). True when the body was read to its end.
+    asio::awaitable<bool> dispatch_streamed(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                            bhttp::request_parser<bhttp::string_body>& parser, std::size_t limit,
+                                            Request& req, Match& m, std::string& request_id, Response& res) {
+        ParserBodyStream body(stream, buffer, std::move(parser), limit, settings.read_timeout,
+                              expects_continue(req));
+        res = co_await dispatch(req, m, std::move(request_id), &body);
+        co_return co_await body.finish();
+    }
+
     asio::awaitable<void> write_and_close(beast::tcp_stream& stream, Response res) {
         res.keep_alive(false);
         res.set(bhttp::field::server, "shipd");
@@ -159,6 +180,62 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
         co_await bhttp::async_write(stream, res, kNoThrow);
     }
 
+    // Reads the whole body of a request whose header is in (after `100 Continue` when the
+    // client waits for it). False when the connection must end: it broke, or the body was
+    // over the limit or malformed (answered here).
+    asio::awaitable<bool> read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                    bhttp::request_parser<bhttp::string_body>& parser, std::size_t limit,
+                                    const std::string& request_id) {
+        if (parser.is_done()) co_return true;
+        if (expects_continue(parser.get())) {
+            bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
+            stream.expires_after(settings.write_timeout);
+            auto [cec, cn] = co_await bhttp::async_write(stream, go_on, kNoThrow);
+            if (cec) co_return false;
+        }
+        stream.expires_after(settings.read_timeout);
+        auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
+        if (ec == bhttp::error::body_limit) {
+            co_await write_and_close(stream, error_response(Status::payload_too_large, "PAYLOAD_TOO_LARGE",
+                "body exceeds the limit of " + std::to_string(limit) + " bytes", request_id));
+            co_await linger(stream);
+        } else if (ec && is_parse_error(ec)) {
+            co_await write_and_close(stream, error_response(Status::bad_request, "BAD_REQUEST",
+                "malformed HTTP request body: " + ec.message(), request_id));
+        }
+        co_return !ec;
+    }
+
+    // Writes the answer; when it went before the whole body was read, lingers (the connection
+    // ends after it). False when the connection broke.
+    asio::awaitable<bool> answer(beast::tcp_stream& stream, Response& res, bool body_read) {
+        // A 304 has no body and must not claim a Content-Length other than the 200's (RFC 9110).
+        if (!res.has_content_length() && !res.chunked() && res.result() != Status::not_modified) res.prepare_payload();
+        stream.expires_after(settings.write_timeout);
+        auto [ec, n] = co_await bhttp::async_write(stream, res, kNoThrow);
+        if (ec) co_return false;
+        if (!body_read) co_await linger(stream);
+        co_return true;
+    }
+
+    // The answer went out before the client finished sending its body: stop sending, and
+    // read and drop what still comes for a moment, so the client gets to read the answer.
+    asio::awaitable<void> linger(beast::tcp_stream& stream) {
+        boost::system::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream.expires_after(kLingerOnClose);
+        std::vector<char> sink(16 << 10);
+        for (;;) {
+            auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kNoThrow);
+            if (ec) break;
+        }
+    }
+
+    // GCC 12 warns, wrongly, that a coroutine frame made by asio's operator new is freed by
+    // its aligned_delete once enough coroutine calls are inlined here (a GCC 12 false
+    // positive on coroutine frames; the frame is allocated and freed by asio alone).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
     asio::awaitable<void> session(beast::tcp_stream stream) {
         auto self = shared_from_this();
         auto me = sessions.insert(sessions.end(), Session{&stream});
@@ -198,37 +275,29 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
                         std::to_string(limit) + " bytes", request_id));
                 break;
             }
-            stream.expires_after(settings.read_timeout);
-            if (!parser.is_done()) {
-                auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
-                if (bec == bhttp::error::body_limit) {
-                    co_await write_and_close(stream, error_response(Status::payload_too_large, "PAYLOAD_TOO_LARGE",
-                        "body exceeds the limit of " + std::to_string(limit) + " bytes", request_id));
-                    break;
-                }
-                if (bec) {
-                    if (is_parse_error(bec)) {
-                        co_await write_and_close(stream, error_response(Status::bad_request, "BAD_REQUEST",
-                            "malformed HTTP request body: " + bec.message(), request_id));
-                    }
-                    break;
-                }
+            Request req;
+            Response res;
+            bool body_read = true;  // false: the answer goes before the rest of the body
+            if (m.stream_body) {
+                // The route reads its body as it arrives; what it leaves unread is dropped.
+                req.base() = head.base();
+                body_read = co_await dispatch_streamed(stream, buffer, parser, limit, req, m, request_id, res);
+            } else {
+                const bool read = co_await read_body(stream, buffer, parser, limit, request_id);
+                if (!read) break;
+                req = parser.release();
+                res = co_await dispatch(req, m, std::move(request_id));
             }
-            Request req = parser.release();
-            bool keep_alive = req.keep_alive();
-            Response res = co_await dispatch(req, m, std::move(request_id));
-            res.keep_alive(keep_alive && !stopping);
-            // A 304 has no body and must not claim a Content-Length other than the 200's (RFC 9110).
-            if (!res.has_content_length() && !res.chunked() && res.result() != Status::not_modified) res.prepare_payload();
-            stream.expires_after(settings.write_timeout);
-            auto [wec, wn] = co_await bhttp::async_write(stream, res, kNoThrow);
-            if (wec || !res.keep_alive()) break;
+            res.keep_alive(req.keep_alive() && body_read && !stopping);
+            const bool written = co_await answer(stream, res, body_read);
+            if (!written || !res.keep_alive()) break;
         }
         boost::system::error_code ignored;
         stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
         stream.close();
         sessions.erase(me);
     }
+#pragma GCC diagnostic pop
 };
 
 Server::Server(asio::io_context& loop, ServerSettings settings, const Router& router)

@@ -22,7 +22,8 @@ struct ServerSettings {
     bool reuse_port = false;
     std::size_t body_limit = 1 << 20;    ///< default request body limit (API.md: 1 MiB)
     std::size_t header_limit = 16 << 10; ///< request line + headers
-    /// A client must send a whole request within this (slow clients are cut off).
+    /// A client must send a whole request within this (slow clients are cut off); a streamed
+    /// body (RouteOptions::stream_body), each piece of it.
     std::chrono::seconds read_timeout{15};
     /// An idle keep-alive connection is closed after this.
     std::chrono::seconds keepalive_timeout{60};

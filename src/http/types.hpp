@@ -24,6 +24,8 @@ using Verb = bhttp::verb;
 /// Path parameters of the matched route, in template order ({id} → ("id", "0193...")).
 using PathParams = std::vector<std::pair<std::string_view, std::string>>;
 
+class BodyStream;  // http/body_stream.hpp
+
 /// What a handler gets: the request, its id, the matched route and its parameters, plus
 /// fields middleware fills for the access log.
 struct RequestContext {
@@ -37,6 +39,10 @@ struct RequestContext {
     /// The request's pool-wait tally (pg/wait_tally.hpp's token; 0: none), opened by the
     /// access log and armed before each database call (api/database.hpp).
     std::uint64_t pool_wait_tally = 0;
+    /// For a route registered with RouteOptions::stream_body: the body as it arrives (the
+    /// request's own body is then empty); null for every other route, whose body is read
+    /// whole before the handler runs.
+    BodyStream* body_stream = nullptr;
 
     /// The value of path parameter `name`; empty when the route has none of that name.
     std::string_view param(std::string_view name) const {
