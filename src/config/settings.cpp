@@ -226,7 +226,7 @@ const std::vector<Spec>& specs() {
         v.push_back(integer("SHIPD_PIPELINE_DEPTH", &Settings::pipeline_depth, 1, 1024, "statements in flight per pipelined connection; beyond, requests queue"));
         v.push_back(integer("DATABASE_COMMAND_TIMEOUT", &Settings::command_timeout_s, 1, kBig, "seconds a statement may run (statement_timeout)"));
         v.push_back(integer("DATABASE_CONNECT_TIMEOUT", &Settings::connect_timeout_s, 1, 3600, "seconds to open a connection"));
-        v.push_back(text("DATABASE_SERVER_SETTINGS", &Settings::server_settings, "server settings applied to every connection, name=value,..."));
+        v.push_back(text("DATABASE_SERVER_SETTINGS", &Settings::server_settings, "server settings applied to every connection, name=value,... (not DateStyle: every connection sets ISO; TimeZone is UTC unless named here)"));
         v.push_back(url_list("DATABASE_READ_REPLICA_URLS", &Settings::read_replica_urls, "read replicas, comma separated"));
         v.push_back(choice<StartupMode>("DB_STARTUP_MODE", &Settings::startup_mode, {{"degrade", StartupMode::kDegrade}, {"fail", StartupMode::kFail}}, "database down at start: degrade (serve, heal later) or fail (exit)"));
         v.push_back(integer("BULK_POOL_MIN_SIZE", &Settings::bulk_pool_min_size, 0, 10'000, "bulk pool (imports, analytics): connections kept open"));
@@ -313,6 +313,16 @@ void validate(const Settings& s, Problems& problems) {
              return bad;
          }()) {
         problems.push_back("DATABASE_SERVER_SETTINGS: '" + item + "' is not name=value");
+    }
+    {
+        // Every connection sets DateStyle ISO, the form the timestamp decoders read (pg/).
+        std::stringstream ss(s.server_settings);
+        std::string kv;
+        while (std::getline(ss, kv, ',')) {
+            if (lower(trim(kv.substr(0, kv.find('=')))) == "datestyle") {
+                problems.emplace_back("DATABASE_SERVER_SETTINGS: DateStyle cannot be set (shipd fixes it to ISO on every connection)");
+            }
+        }
     }
     if (s.host.empty()) problems.emplace_back("SHIPD_HOST: is empty");
 }

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "domain/civil.hpp"
+
 namespace shipd::domain {
 
 namespace {
@@ -25,29 +27,6 @@ bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 int days_in_month(int y, int m) {
     static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
-    z += 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = static_cast<std::int64_t>(yoe) + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
 }
 
 }  // namespace
@@ -102,12 +81,9 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
     std::int64_t seconds = days_from_civil(year, static_cast<unsigned>(month),
                                            static_cast<unsigned>(day)) * 86400 +
                            hour * 3600 + minute * 60 + second - offset_minutes * 60;
-    std::int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+    std::int64_t days = floor_days(seconds);
     std::int64_t rest = seconds - days * 86400;
-    std::int64_t y = 0;
-    unsigned m = 0;
-    unsigned d = 0;
-    civil_from_days(days, y, m, d);
+    const auto [y, m, d] = civil_from_days(days);
     if (y < 1 || y > 9999) return std::nullopt;
 
     char buf[40];

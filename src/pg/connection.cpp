@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -293,7 +294,17 @@ asio::awaitable<void> Connection::open(std::string application_name) {
         rewrap_socket();
     }
 
-    std::string setup;
+    // The text codecs read timestamptz as DateStyle ISO prints it (pg::Timestamp here, the
+    // store's select lists: store/detail/timestamp.hpp), so the session's DateStyle is fixed
+    // whatever the server, database or role sets (DATABASE_SERVER_SETTINGS may not name it),
+    // and TimeZone is UTC unless DATABASE_SERVER_SETTINGS names another (the decoders shift
+    // any offset; UTC is their fast path). A SET in the set-up script, not a start-up
+    // `options`: PgBouncer refuses `options` but tracks DateStyle and TimeZone per client.
+    std::string setup = "SET DateStyle = 'ISO, YMD';";
+    if (std::none_of(server_settings.begin(), server_settings.end(),
+                     [](const auto& s) { return same_setting(s.first, "timezone"); })) {
+        setup += "SET TimeZone = 'UTC';";
+    }
     for (const auto& [name, value] : server_settings) {
         char* literal = PQescapeLiteral(conn_, value.c_str(), value.size());
         if (!literal) fail("cannot quote server setting " + name);
@@ -303,9 +314,7 @@ asio::awaitable<void> Connection::open(std::string application_name) {
     if (settings_.command_timeout.count() > 0) {
         setup += "SET statement_timeout = " + std::to_string(settings_.command_timeout.count()) + ";";
     }
-    if (!setup.empty()) {
-        co_await execute_script(setup);
-    }
+    co_await execute_script(setup);
 }
 
 void Connection::wait_failed(const boost::system::error_code& ec, bool reading) {

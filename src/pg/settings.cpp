@@ -1,6 +1,7 @@
 // Settings helpers: the bulk pool's defaults and DATABASE_SERVER_SETTINGS parsing.
 #include "pg/settings.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <stdexcept>
 
@@ -26,6 +27,13 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
+bool same_setting(std::string_view name, std::string_view parameter) noexcept {
+    return name.size() == parameter.size() &&
+           std::equal(name.begin(), name.end(), parameter.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+}
+
 std::vector<std::pair<std::string, std::string>> parse_server_settings(std::string_view text) {
     std::vector<std::pair<std::string, std::string>> out;
     while (!text.empty()) {
@@ -47,6 +55,11 @@ std::vector<std::pair<std::string, std::string>> parse_server_settings(std::stri
         if (!valid) {
             throw std::invalid_argument("server setting name '" + std::string(name) +
                                         "' is not a PostgreSQL parameter name");
+        }
+        if (same_setting(name, "datestyle")) {
+            throw std::invalid_argument("server setting '" + std::string(name) +
+                                        "' cannot be changed: shipd reads timestamps as DateStyle "
+                                        "ISO prints them and sets it on every connection");
         }
         out.emplace_back(std::string(name), std::string(value));
     }

@@ -101,7 +101,12 @@ struct PoolSettings {
 };
 
 /// Parses "jit=on,timezone=UTC" into pairs. Throws std::invalid_argument naming the bad entry
-/// (names must be [A-Za-z0-9_.]).
+/// (names must be [A-Za-z0-9_.]; DateStyle is refused: every connection fixes it to ISO, the
+/// form the text codecs read).
 std::vector<std::pair<std::string, std::string>> parse_server_settings(std::string_view text);
+
+/// True when `name` names PostgreSQL parameter `parameter` (given in lower case): parameter
+/// names are case-insensitive.
+bool same_setting(std::string_view name, std::string_view parameter) noexcept;
 
 }  // namespace shipd::pg

@@ -45,7 +45,7 @@ constexpr std::string_view kCreateShipments =
     " $24::text[], $25::jsonb[], $26::text[])"
     " RETURNING 1"
     ")"
-    " SELECT (SELECT count(*) FROM s), " SHIPD_UTC("now()");
+    " SELECT (SELECT count(*) FROM s), now()";
 
 constexpr std::string_view kGetShipment =
     "SELECT " SHIPD_SHIPMENT_COLUMNS " FROM shipments s" SHIPD_SHIPMENT_JOINS
@@ -228,7 +228,7 @@ asio::awaitable<std::vector<domain::Shipment>> create_shipments(pg::Pool& pool,
         throw pg::ResultError("create: " + std::to_string(count) + " rows for " + std::to_string(shipments.size()) +
                               " shipments");
     }
-    auto now = row[1].as<std::string>();
+    auto now = detail::decode_timestamp(row, 1);
     out.reserve(shipments.size());
     for (std::size_t i = 0; i < shipments.size(); ++i) {
         const domain::Shipment& in = *shipments[i];

@@ -92,7 +92,7 @@ TEST(Settings, EveryProblemIsListedAtOnce) {
                          {"SHIPD_LOG_LEVEL", "loud"},
                          {"DATABASE_URL", "mysql://u:pw@h/db"},
                          {"BULK_POOL_MIN_SIZE", "40"},
-                         {"DATABASE_SERVER_SETTINGS", "jit=on,oops"},
+                         {"DATABASE_SERVER_SETTINGS", "jit=on,oops, DateStyle=SQL"},
                          {"SHIPD_CREATE_BATCH_MAX", "0"}},
                         std::nullopt);
     EXPECT_TRUE(has(r.problems, "DATABASE_POOL_SIZE: 'abc' is not an integer"));
@@ -105,8 +105,9 @@ TEST(Settings, EveryProblemIsListedAtOnce) {
     EXPECT_TRUE(has(r.problems, "DATABASE_URL: 'mysql://u:****@h/db' is not a PostgreSQL URL"));
     EXPECT_TRUE(has(r.problems, "BULK_POOL_MIN_SIZE (40) is larger than BULK_POOL_MAX_SIZE (32)"));
     EXPECT_TRUE(has(r.problems, "DATABASE_SERVER_SETTINGS: 'oops' is not name=value"));
+    EXPECT_TRUE(has(r.problems, "DATABASE_SERVER_SETTINGS: DateStyle cannot be set"));
     EXPECT_TRUE(has(r.problems, "SHIPD_CREATE_BATCH_MAX: 0 is out of range"));
-    EXPECT_EQ(r.problems.size(), 11u);
+    EXPECT_EQ(r.problems.size(), 12u);
     EXPECT_FALSE(has(r.problems, "pw"));
 }
 

@@ -15,11 +15,11 @@ namespace {
 
 TEST(EmbeddedRevisions, AreTheSeedsFiveAndShipdsOwnInOrderWithTheirFiles) {
     const auto& revisions = embedded_revisions();
-    ASSERT_EQ(revisions.size(), 8u);
+    ASSERT_EQ(revisions.size(), 9u);
     const char* names[] = {"initial_schema",  "all_models",      "indexes_uuid_v7",
                            "parcel_nullable", "analytics_views", "events_latest_per_statement",
-                           "latest_event_copy", "tracking_code_hash"};
-    for (int i = 0; i < 8; ++i) {
+                           "latest_event_copy", "tracking_code_hash", "partial_null_indexes_plpgsql_uuid_v7"};
+    for (int i = 0; i < 9; ++i) {
         EXPECT_EQ(revisions[i].version, i + 1);
         EXPECT_EQ(revisions[i].name, names[i]);
         EXPECT_FALSE(revisions[i].up.empty());
@@ -29,8 +29,8 @@ TEST(EmbeddedRevisions, AreTheSeedsFiveAndShipdsOwnInOrderWithTheirFiles) {
     }
     EXPECT_EQ(revisions[1].up_file(), "migrations/0002_all_models.up.sql");
     EXPECT_EQ(revisions[1].down_file(), "migrations/0002_all_models.down.sql");
-    // Revisions 3 and 8 build indexes CONCURRENTLY, so they run outside a transaction both ways.
-    for (int i : {2, 7}) {
+    // Revisions 3, 8 and 9 build indexes CONCURRENTLY, so they run outside a transaction both ways.
+    for (int i : {2, 7, 8}) {
         EXPECT_FALSE(revisions[i].transactional) << revisions[i].label();
         EXPECT_FALSE(revisions[i].down_transactional) << revisions[i].label();
     }

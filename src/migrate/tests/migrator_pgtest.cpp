@@ -92,7 +92,7 @@ TEST(Migrator, UpToAndDownStepsLandWhereAsked) {
         return ErrorKind::kConnection;
     };
     EXPECT_EQ(kind_of([&] { m.up(2); }), ErrorKind::kInvalidArgument);        // below current: use down
-    EXPECT_EQ(kind_of([&] { m.up(9); }), ErrorKind::kInvalidArgument);        // no such revision
+    EXPECT_EQ(kind_of([&] { m.up(kHead + 1); }), ErrorKind::kInvalidArgument);  // no such revision
     EXPECT_EQ(kind_of([&] { m.down(4); }), ErrorKind::kInvalidArgument);      // above current
     EXPECT_EQ(kind_of([&] { m.down(std::nullopt, 4); }), ErrorKind::kInvalidArgument);  // only 3 applied
     EXPECT_EQ(kind_of([&] { m.down(1, 1); }), ErrorKind::kInvalidArgument);   // both

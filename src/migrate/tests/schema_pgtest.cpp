@@ -183,6 +183,61 @@ TEST(Schema, AnalyticsViewsAggregate) {
 
 // A reader is not blocked by a refresh in progress (CONCURRENTLY); the same reader under a plain
 // REFRESH is blocked, which shows the check can tell the difference.
+// Revision 9: the indexes over columns a new row leaves NULL hold only rows with a value
+// (a created shipment adds no entry to them), are as unique as before, and uuid_generate_v7()
+// is PL/pgSQL. shipments_easypost_id_key (read with IS NULL) and the tracking-code hash index
+// (no NULL entries anyway) stay whole.
+TEST(Schema, NullableLookupIndexesArePartialFromRevisionNine) {
+    Session s(migrated_database());
+    for (const char* index : {"addresses_easypost_id_key", "parcels_easypost_id_key",
+                              "shipments_carrier_created_at_id_idx", "shipments_reference_idx"}) {
+        EXPECT_NE(s.value(std::string("SELECT pg_get_indexdef('") + index + "'::regclass)").find(" IS NOT NULL)"),
+                  std::string::npos)
+            << index;
+    }
+    EXPECT_EQ(s.value("SELECT pg_get_indexdef('shipments_easypost_id_key'::regclass)"),
+              "CREATE UNIQUE INDEX shipments_easypost_id_key ON public.shipments USING btree (easypost_id)");
+    EXPECT_EQ(s.value("SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang"
+                      " WHERE p.proname = 'uuid_generate_v7'"),
+              "plpgsql");
+    // 200 shipments as a create makes them (no carrier, reference, provider ids): the partial
+    // indexes stay empty (a B-tree's metapage alone), the whole ones grew.
+    s.exec("CREATE TEMP TABLE made AS SELECT uuid_generate_v7() AS f, uuid_generate_v7() AS t,"
+           " uuid_generate_v7() AS p, uuid_generate_v7() AS s FROM generate_series(1, 200)");
+    s.exec("INSERT INTO addresses (id, street1, city, zip) SELECT f, '1 Main St', 'Austin', '78701' FROM made"
+           " UNION ALL SELECT t, '2 Oak Ave', 'Denver', '80202' FROM made");
+    s.exec("INSERT INTO parcels (id, weight) SELECT p, 1 FROM made");
+    s.exec("INSERT INTO shipments (id, from_address_id, to_address_id, parcel_id) SELECT s, f, t, p FROM made");
+    EXPECT_EQ(s.value("SELECT string_agg(c.relname || '=' || pg_relation_size(c.oid), ',' ORDER BY c.relname)"
+                      " FROM pg_class c WHERE c.relname IN ('addresses_easypost_id_key', 'parcels_easypost_id_key',"
+                      " 'shipments_carrier_created_at_id_idx', 'shipments_reference_idx')"),
+              "addresses_easypost_id_key=8192,parcels_easypost_id_key=8192,"
+              "shipments_carrier_created_at_id_idx=8192,shipments_reference_idx=8192");
+    EXPECT_GT(std::stoll(s.value("SELECT pg_relation_size('shipments_easypost_id_key')")), 8192);
+    // Unique where present, as before; rows with a value are found through the index.
+    s.exec("UPDATE addresses SET easypost_id = 'adr_1' WHERE id = (SELECT f FROM made LIMIT 1)");
+    EXPECT_TRUE(fails(s, "UPDATE addresses SET easypost_id = 'adr_1' WHERE id = (SELECT t FROM made LIMIT 1)"));
+    s.exec("UPDATE parcels SET easypost_id = 'prcl_1' WHERE id = (SELECT p FROM made LIMIT 1)");
+    EXPECT_TRUE(fails(s, "UPDATE parcels SET easypost_id = 'prcl_1' WHERE id = (SELECT p FROM made OFFSET 1 LIMIT 1)"));
+    s.exec("UPDATE shipments SET carrier = 'UPS', reference = 'r1' WHERE id = (SELECT s FROM made LIMIT 1)");
+    s.exec("SET enable_seqscan = off");
+    s.exec("SET enable_bitmapscan = off");
+    auto plan = [&](const std::string& query) {
+        auto r = s.exec("EXPLAIN " + query);
+        std::string text;
+        for (int i = 0; i < r.rows(); ++i) {
+            text += r.text(i, 0);
+            text += '\n';
+        }
+        return text;
+    };
+    auto p = plan("SELECT id FROM shipments WHERE carrier = 'UPS' ORDER BY created_at DESC, id DESC LIMIT 5");
+    EXPECT_NE(p.find("shipments_carrier_created_at_id_idx"), std::string::npos) << p;
+    p = plan("SELECT id FROM shipments WHERE reference = 'r1'");
+    EXPECT_NE(p.find("shipments_reference_idx"), std::string::npos) << p;
+    EXPECT_EQ(s.value("SELECT count(*) FROM shipments WHERE carrier = 'UPS' AND reference = 'r1'"), "1");
+}
+
 TEST(Schema, ConcurrentRefreshDoesNotBlockReaders) {
     const auto db = migrated_database();
     Session writer(db);

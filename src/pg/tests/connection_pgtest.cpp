@@ -43,6 +43,27 @@ TEST_F(ConnectionTest, SessionIsSetUpFromSettings) {
     EXPECT_GT(c->backend_pid(), 0);
 }
 
+// A database (or role, or server) with another DateStyle and TimeZone: every session is
+// ISO/UTC all the same, and a timezone named in the server settings still wins.
+TEST_F(ConnectionTest, DateStyleIsIsoAndTimeZoneUtcWhateverTheDatabaseSets) {
+    shipd::testing::sql("postgres", "ALTER DATABASE \"" + db_ + "\" SET DateStyle = 'SQL, DMY'");
+    shipd::testing::sql("postgres", "ALTER DATABASE \"" + db_ + "\" SET TimeZone = 'Asia/Kolkata'");
+    settings_.server_settings = "";
+    settings_.command_timeout = 0ms;  // nothing else in the set-up script
+    auto c = connect();
+    EXPECT_EQ(run(io_, c->execute("SHOW DateStyle")).scalar<std::string>(), "ISO, YMD");
+    EXPECT_EQ(run(io_, c->execute("SHOW TimeZone")).scalar<std::string>(), "UTC");
+    EXPECT_EQ(run(io_, c->execute("SELECT timestamptz '2026-11-28 09:03:13.5+00'::text")).scalar<std::string>(),
+              "2026-11-28 09:03:13.5+00");
+    settings_.server_settings = "TimeZone=America/New_York";
+    auto d = connect();
+    EXPECT_EQ(run(io_, d->execute("SHOW DateStyle")).scalar<std::string>(), "ISO, YMD");
+    EXPECT_EQ(run(io_, d->execute("SHOW TimeZone")).scalar<std::string>(), "America/New_York");
+    // The driver's own timestamptz decode reads both.
+    EXPECT_EQ(run(io_, d->execute("SELECT timestamptz '2026-11-28 09:03:13.5+00'")).scalar<Timestamp>(),
+              run(io_, c->execute("SELECT timestamptz '2026-11-28 09:03:13.5+00'")).scalar<Timestamp>());
+}
+
 TEST_F(ConnectionTest, AcceptsTheSeedsAsyncpgUrl) {
     auto url = settings_.dsn;
     settings_.dsn = "postgresql+asyncpg://" + url.substr(url.find("://") + 3);

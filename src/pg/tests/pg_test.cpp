@@ -84,6 +84,11 @@ TEST(Settings, ServerSettingsParse) {
     EXPECT_EQ(s[1].second, "UTC");
     EXPECT_THROW(parse_server_settings("jit"), std::invalid_argument);
     EXPECT_THROW(parse_server_settings("a;drop=1"), std::invalid_argument);
+    // Every connection fixes DateStyle (the timestamp codecs read ISO): naming it is an error.
+    EXPECT_THROW(parse_server_settings("jit=on,DateStyle=SQL"), std::invalid_argument);
+    EXPECT_THROW(parse_server_settings("datestyle=ISO"), std::invalid_argument);
+    EXPECT_TRUE(same_setting("TimeZone", "timezone"));
+    EXPECT_FALSE(same_setting("timezones", "timezone"));
     PoolSettings primary;
     EXPECT_EQ(primary.size, 20u);
     EXPECT_EQ(primary.max_overflow, 30u);

@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 
 #include "pg/errors.hpp"
+#include "store/detail/timestamp.hpp"
 
 namespace shipd::store::detail {
 
@@ -73,6 +74,13 @@ json::value parse_json(std::string_view text) {
 
 }  // namespace
 
+domain::Timestamp decode_timestamp(const pg::Row& row, int column) {
+    auto text = row[column].text();
+    auto ts = text ? utc_timestamp(*text) : std::nullopt;
+    if (!ts) throw pg::ResultError("column " + std::to_string(column) + " is not a finite timestamp");
+    return std::move(*ts);
+}
+
 domain::Status decode_status(std::string_view text) {
     auto s = domain::status_from_string(text);
     if (!s) throw pg::ResultError("unknown status in the database: " + std::string(text));
@@ -93,8 +101,8 @@ domain::Address decode_address(const pg::Row& row, int c) {
     a.phone = field<OptText>(row, c + 9);
     a.email = field<OptText>(row, c + 10);
     a.residential = field<std::optional<bool>>(row, c + 11);
-    a.created_at = field<std::string>(row, c + 12);
-    a.updated_at = field<std::string>(row, c + 13);
+    a.created_at = decode_timestamp(row, c + 12);
+    a.updated_at = decode_timestamp(row, c + 13);
     return a;
 }
 
@@ -122,8 +130,8 @@ domain::Shipment decode_shipment(const pg::Row& row, int c) {
     s.tracking_code = field<OptText>(row, c + 7);
     s.label_url = field<OptText>(row, c + 8);
     s.easypost_id = field<OptText>(row, c + 9);
-    s.created_at = field<std::string>(row, c + 10);
-    s.updated_at = field<std::string>(row, c + 11);
+    s.created_at = decode_timestamp(row, c + 10);
+    s.updated_at = decode_timestamp(row, c + 11);
     s.from_address = decode_address(row, c + 12);
     s.to_address = decode_address(row, c + 12 + kAddressColumns);
     s.parcel = decode_parcel(row, c + 12 + 2 * kAddressColumns);
@@ -138,7 +146,7 @@ std::optional<domain::TrackingEvent> decode_event(const pg::Row& row, int c) {
     e.status = decode_status(*row[c + 2].text());
     e.status_detail = field<OptText>(row, c + 3);
     e.message = field<OptText>(row, c + 4);
-    e.occurred_at = field<std::string>(row, c + 5);
+    e.occurred_at = decode_timestamp(row, c + 5);
     e.location.city = field<OptText>(row, c + 6);
     e.location.state = field<OptText>(row, c + 7);
     e.location.zip = field<OptText>(row, c + 8);

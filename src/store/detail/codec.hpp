@@ -1,5 +1,6 @@
 // Row decoders and parameter encoders shared by the stores: shipments, addresses, parcels,
-// events out of result rows (column order of detail/columns.hpp), rates as jsonb text, bytea.
+// events out of result rows (column order of detail/columns.hpp; timestamps as timestamptz
+// text, rewritten by detail/timestamp.hpp), rates as jsonb text, bytea.
 #pragma once
 
 #include <optional>
@@ -26,6 +27,10 @@ std::optional<domain::Parcel> decode_parcel(const pg::Row& row, int first);
 domain::Shipment decode_shipment(const pg::Row& row, int first = 0);
 /// nullopt when the event id column is NULL. Throws pg::ResultError.
 std::optional<domain::TrackingEvent> decode_event(const pg::Row& row, int first);
+/// A NOT NULL timestamptz column, selected as is (not through SHIPD_UTC), as the API's RFC 3339
+/// UTC text (detail/timestamp.hpp). Throws pg::ResultError on NULL, infinity (to_char made
+/// NULL of it) or text that is not DateStyle ISO.
+domain::Timestamp decode_timestamp(const pg::Row& row, int column);
 /// Status text of the database → Status; throws pg::ResultError on anything else.
 domain::Status decode_status(std::string_view text);
 
