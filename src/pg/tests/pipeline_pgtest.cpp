@@ -354,9 +354,9 @@ TEST_F(PipelineTest, ALoneStatementTakesThePlainPath) {
 }
 
 // Statements that join a busy pipe are held in the kernel (TCP_CORK) until the loop has run
-// its ready handlers, then go out together. The kernel would release a forgotten cork only
-// after 200 ms: 40 rounds that each need one would take 8 s or more; uncorked at the end of
-// each tick they take milliseconds. The bound (4 s) is far from both.
+// its ready handlers, then go out together. The kernel releases a forgotten cork only after
+// 200 ms: then every one of the 40 rounds below would take 200 ms or more; uncorked at the
+// end of each tick they take milliseconds (a loaded machine may stretch a few).
 TEST_F(PipelineTest, StatementsJoiningABusyPipeAreNotHeldBack) {
     settings_.pipeline_connections = 1;
     auto& pool = make_pool();
@@ -364,10 +364,10 @@ TEST_F(PipelineTest, StatementsJoiningABusyPipeAreNotHeldBack) {
         auto r = co_await pool.execute("SELECT $1::int + 1", i);
         co_return r.scalar<int>();
     };
-    const auto start = std::chrono::steady_clock::now();
-    int right = 0, wrong = 0;
+    int right = 0, wrong = 0, slow_rounds = 0;
     for (int round = 0; round < 40; ++round) {
         // The first runs alone, the second opens the pipe, the rest join it while it is busy.
+        const auto start = std::chrono::steady_clock::now();
         int done = 0;
         for (int i = 0; i < 6; ++i) {
             asio::co_spawn(io_, caller(round * 10 + i), [&, i, round](std::exception_ptr e, int v) {
@@ -377,12 +377,12 @@ TEST_F(PipelineTest, StatementsJoiningABusyPipeAreNotHeldBack) {
         }
         pump_until([&] { return done == 6; }, 5s);
         ASSERT_EQ(done, 6) << "round " << round;
+        if (std::chrono::steady_clock::now() - start >= 190ms) ++slow_rounds;
     }
-    const auto took = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(right, 240);
     EXPECT_EQ(wrong, 0);
     EXPECT_GE(pool.stats().pipelined_total, 40u * 4);
-    EXPECT_LT(took, 4s) << "statements on a busy pipe waited for the kernel's cork timer";
+    EXPECT_LT(slow_rounds, 20) << "statements on a busy pipe waited for the kernel's cork timer";
     pump_until([&] { return pool.stats().size == pool.stats().idle; }, 2s);
     expect_settled();
 }

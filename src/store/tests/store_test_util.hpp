@@ -105,7 +105,9 @@ inline void expect_identical(const domain::Shipment& a, const domain::Shipment& 
         EXPECT_EQ(x->created_at, y->created_at);
         EXPECT_EQ(x->updated_at, y->updated_at);
     }
-    if (a.parcel && b.parcel) EXPECT_EQ(a.parcel->id, b.parcel->id);
+    if (a.parcel && b.parcel) {
+        EXPECT_EQ(a.parcel->id, b.parcel->id);
+    }
 }
 
 inline domain::Address sample_address(const std::string& tag) {
