@@ -92,7 +92,7 @@ struct PipelinedRequest {
     bool prepare_failed = false;
     bool aborted = false;
     bool internal = false;  // a DEALLOCATE or a group's Sync: nobody waits for it
-    bool grouped = false;   // read-only, sent without a Sync of its own (Connection::group_)
+    bool grouped = false;   // read-only, sent without a Sync of its own (Connection::group_open_)
     bool send_alone = false;  // grouped, left unrun by a neighbour's error: to be sent again
     bool done = false;
     Result result;
@@ -986,7 +986,7 @@ void Connection::read_pipelined_results(detail::PipelinedRequest& q) {
 void Connection::finish_front() {
     auto request = std::move(queue_.front());
     queue_.pop_front();
-    if (request->internal) return;  // a DEALLOCATE: its failure only leaves a name behind
+    if (request->internal) return;  // a DEALLOCATE (its failure only leaves a name behind) or a group's Sync
     if (request->grouped && request->aborted && !request->error) {
         // A neighbour failed first and the server skipped this one: it is sent again.
         if (request->prepare_failed) cache_.erase(request->sql);
