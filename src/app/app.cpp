@@ -30,6 +30,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "pg/cluster.hpp"
+#include "pg/dsn.hpp"
 #include "pgembed/local_postgres.hpp"
 
 namespace shipd::app {
@@ -39,7 +40,11 @@ namespace asio = boost::asio;
 int loop_count(const config::Settings& s) {
     if (s.threads > 0) return s.threads;
     int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    return s.embedded() ? std::max(1, cores / 2) : cores;
+    // A database on this machine (embedded, or DATABASE_URL on loopback or a Unix socket)
+    // needs the other half of the cores (bench/RESULTS.md, "One loop when the database is
+    // local").
+    const bool database_here = s.embedded() || pg::dsn_is_local(s.database_url);
+    return database_here ? std::max(1, cores / 2) : cores;
 }
 
 namespace {

@@ -239,7 +239,7 @@ const std::vector<Spec>& specs() {
         v.push_back(integer("SIMULATED_TRACKING_STEP_S", &Settings::simulated_tracking_step_s, 1, kBig, "seconds between simulated tracking steps"));
         v.push_back(text("SHIPD_HOST", &Settings::host, "address the HTTP server listens on"));
         v.push_back(integer("SHIPD_PORT", &Settings::port, 0, 65535, "HTTP port (0: any free port)"));
-        v.push_back(integer("SHIPD_THREADS", &Settings::threads, 0, 256, "event-loop threads (0: automatic)"));
+        v.push_back(integer("SHIPD_THREADS", &Settings::threads, 0, 256, "event-loop threads (0: one a core, half of them when the database is on this machine)"));
         v.push_back(bytes("SHIPD_BODY_LIMIT", &Settings::body_limit, 1024, std::size_t{1} << 30, "largest request body"));
         v.push_back(bytes("SHIPD_IMPORT_MAX_BYTES", &Settings::import_max_bytes, 1024, std::size_t{1} << 34, "largest NDJSON import body"));
         v.push_back(integer("SHIPD_IMPORT_ANALYZE_ROWS", &Settings::import_analyze_rows, 0, kBig, "shipments an import or demo-data stores at or above which the touched tables are ANALYZEd (0: never)"));

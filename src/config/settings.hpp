@@ -49,7 +49,7 @@ struct Settings {
     // --- HTTP server ---
     std::string host = "127.0.0.1";          ///< SHIPD_HOST
     int port = 8080;                         ///< SHIPD_PORT (0: any free port)
-    int threads = 0;                         ///< SHIPD_THREADS (0: automatic)
+    int threads = 0;                         ///< SHIPD_THREADS (0: one a core, halved for a database on this machine)
     std::size_t body_limit = 1 << 20;        ///< SHIPD_BODY_LIMIT (bytes)
     std::size_t import_max_bytes = 64 << 20; ///< SHIPD_IMPORT_MAX_BYTES (bytes)
     int import_analyze_rows = 10'000;        ///< SHIPD_IMPORT_ANALYZE_ROWS (0: never)

@@ -2,6 +2,10 @@
 #include "pg/dsn.hpp"
 
 #include <cctype>
+#include <memory>
+#include <string>
+
+#include <libpq-fe.h>
 
 #include "text/secrets.hpp"
 
@@ -115,6 +119,38 @@ std::string redact(std::string_view text, std::string_view secret) {
         out.replace(pos, secret.size(), kMask);
     }
     return out;
+}
+
+namespace {
+
+bool local_host(std::string_view h) {
+    if (h.empty() || h.front() == '/' || h.front() == '@') return true;  // Unix sockets
+    return h == "localhost" || h == "::1" || h.starts_with("127.");
+}
+
+}  // namespace
+
+bool dsn_is_local(std::string_view dsn) {
+    char* error = nullptr;
+    std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
+        PQconninfoParse(normalize_dsn(dsn).c_str(), &error), &PQconninfoFree);
+    if (error) PQfreemem(error);
+    if (!options) return false;
+    std::string host, hostaddr;
+    for (auto* o = options.get(); o->keyword; ++o) {
+        if (!o->val) continue;
+        if (std::string_view(o->keyword) == "host") host = o->val;
+        if (std::string_view(o->keyword) == "hostaddr") hostaddr = o->val;
+    }
+    // hostaddr, when given, is where libpq connects; host is then only a name.
+    const std::string& where = hostaddr.empty() ? host : hostaddr;
+    std::string_view rest = where;
+    for (;;) {  // a comma-separated list: every entry must be local
+        auto comma = rest.find(',');
+        if (!local_host(rest.substr(0, comma))) return false;
+        if (comma == std::string_view::npos) return true;
+        rest.remove_prefix(comma + 1);
+    }
 }
 
 }  // namespace shipd::pg

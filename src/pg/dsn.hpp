@@ -21,4 +21,9 @@ std::string dsn_password(std::string_view dsn);
 /// `text` with every occurrence of `secret` replaced by "***" (nothing when secret is empty).
 std::string redact(std::string_view text, std::string_view secret);
 
+/// True when every server the DSN names is on this machine: a Unix socket (no host, or a
+/// host that is a directory), localhost, or a loopback address (127.0.0.0/8, ::1). False
+/// for anything else, and for a DSN libpq cannot parse.
+bool dsn_is_local(std::string_view dsn);
+
 }  // namespace shipd::pg

@@ -58,6 +58,21 @@ static_assert(GivesScalar<Result> && GivesScalar<Result&>);  // a value, not a R
 static_assert(std::is_same_v<decltype(std::declval<Outcome&>().value()), const Result&>);
 static_assert(std::is_same_v<decltype(std::declval<Outcome>().value()), Result>);
 
+TEST(Dsn, LocalMeansEveryServerOnThisMachine) {
+    for (const char* local : {"postgresql://u:p@127.0.0.1:5432/d", "postgresql://localhost/d",
+                              "postgresql+asyncpg://u@[::1]:6432/d", "postgresql:///d",
+                              "postgresql:///d?host=/var/run/postgresql", "host=/tmp dbname=d",
+                              "host=localhost,127.0.0.2 dbname=d", "dbname=d",
+                              "host=db.example.com hostaddr=127.0.0.1 dbname=d"}) {
+        EXPECT_TRUE(dsn_is_local(local)) << local;
+    }
+    for (const char* remote : {"postgresql://u:p@db.example.com/d", "postgresql://10.0.0.5/d",
+                               "host=localhost,db2 dbname=d", "host=127.0.0.1 hostaddr=10.1.1.1",
+                               "postgresql://u@[2001:db8::1]/d", "not a dsn = = ="}) {
+        EXPECT_FALSE(dsn_is_local(remote)) << remote;
+    }
+}
+
 TEST(Outcome, ValueOfATemporaryOwnsItsResultAndRethrowsItsError) {
     Result r = Outcome(Result{}).value();
     EXPECT_TRUE(r.empty());
