@@ -92,7 +92,7 @@ struct PipelinedRequest {
     bool prepare_failed = false;
     bool aborted = false;
     bool internal = false;  // a DEALLOCATE or a group's Sync: nobody waits for it
-    bool grouped = false;   // read-only, sent without a Sync of its own (Connection::group_open_)
+    bool grouped = false;   // read-only, sent without a Sync of its own (Connection::open_sync_)
     bool send_alone = false;  // grouped, left unrun by a neighbour's error: to be sent again
     bool done = false;
     Result result;
@@ -795,7 +795,7 @@ void Connection::ensure_pipeline_io() {
 }
 
 void Connection::open_group(Clock::time_point deadline) {
-    if (group_open_) return;
+    if (open_sync_) return;
     // The group's Sync is queued now, after the statements in flight; the group's statements
     // go before it. Nothing else is sent while the group is open (close_group() first).
     auto sync = std::make_shared<detail::PipelinedRequest>(io_->executor);
@@ -804,7 +804,6 @@ void Connection::open_group(Clock::time_point deadline) {
     sync->deadline = deadline;
     open_sync_ = sync.get();
     queue_.push_back(std::move(sync));
-    group_open_ = true;
     // Posted: runs after every handler the loop has ready now (their reads join the group).
     asio::post(io_->executor, [self = this, io = io_] {
         if (!io->alive) return;  // `self` is valid while io->alive
@@ -817,8 +816,7 @@ void Connection::open_group(Clock::time_point deadline) {
 }
 
 void Connection::close_group() {
-    if (!group_open_) return;
-    group_open_ = false;
+    if (!open_sync_) return;
     open_sync_ = nullptr;
     if (broken_ || !conn_) return;
     if (!PQpipelineSync(conn_)) fail("cannot send a pipeline sync");
@@ -1012,6 +1010,7 @@ void Connection::finish_front() {
 void Connection::fail_pipeline(const std::exception_ptr& error) noexcept {
     if (queue_.empty()) return;
     broken_ = true;
+    open_sync_ = nullptr;  // its entry goes with the queue
     auto pending = std::move(queue_);
     queue_.clear();
     for (auto& request : pending) {

@@ -222,8 +222,9 @@ private:
     std::deque<std::shared_ptr<detail::PipelinedRequest>> queue_;
     bool reader_running_ = false;
     bool writer_running_ = false;
-    bool group_open_ = false;  // read-only statements sent since the last Sync (submit)
-    const detail::PipelinedRequest* open_sync_ = nullptr;  // the open group's Sync entry
+    // The open group's Sync entry (read-only statements sent since the last Sync, see
+    // submit); null when no group is open.
+    const detail::PipelinedRequest* open_sync_ = nullptr;
     friend class OperationScope;
 };
 

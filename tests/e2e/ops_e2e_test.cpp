@@ -235,6 +235,15 @@ TEST(CapacityPolicyE2E, EnforceShrinksThePoolsAtStartAndWarnOnlyWarns) {
     EXPECT_LT(at(health, "capacity.margin_percent")->to_number<double>(), 0.0);
 }
 
+// SHIPD_THREADS=0 gives a database on this machine half the cores: the harness's cluster is
+// on 127.0.0.1 (a remote DATABASE_URL would get them all; pg_test covers which DSNs count).
+TEST(LoopCountE2E, ADatabaseOnLoopbackGetsHalfTheCores) {
+    ShipdServer server;  // SHIPD_THREADS unset
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const std::string want = "on " + std::to_string(std::max(1, cores / 2)) + " event loop(s)";
+    EXPECT_NE(server.log().find(want), std::string::npos) << want << "\n" << server.log();
+}
+
 TEST(DbStatusE2E, ShowsAnIdleTransactionOnTheCliAndTheAdminRoute) {
     ShipdServer& server = default_server();
     IdleTransaction idle(database_url(server.database()));
