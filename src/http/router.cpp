@@ -4,12 +4,18 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <boost/container/small_vector.hpp>
+
 namespace shipd::http {
 
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-    std::vector<std::string_view> out;
+// Paths and route templates have a handful of segments: these stay off the heap (a GET made
+// four allocations matching its route; issue 7).
+using Segments = boost::container::small_vector<std::string_view, 8>;
+
+Segments split_path(std::string_view path) {
+    Segments out;
     size_t i = 0;
     while (i < path.size()) {
         if (path[i] == '/') {
@@ -77,7 +83,7 @@ Match Router::match(Verb method, std::string_view target) const {
     Match m;
     const Route* best = nullptr;
     std::size_t best_params = SIZE_MAX;
-    std::vector<const Route*> same_path;
+    boost::container::small_vector<const Route*, 8> same_path;
     std::size_t fewest_params = SIZE_MAX;
     for (const auto& r : routes_) {
         if (r.segments.size() != parts.size()) continue;
@@ -124,9 +130,10 @@ Match Router::match(Verb method, std::string_view target) const {
 
 boost::asio::awaitable<Response> Router::run(RequestContext& ctx, const Handler& handler) const {
     if (middleware_.empty()) co_return co_await handler(ctx);
-    // Build the chain inside out; each link calls the next one.
-    std::vector<Handler> chain(middleware_.size() + 1);
-    chain.back() = handler;
+    // Build the chain inside out; each link calls the next one. Every link holds references
+    // only, which std::function keeps without allocating.
+    boost::container::small_vector<Handler, 8> chain(middleware_.size() + 1);
+    chain.back() = [&handler](RequestContext& c) { return handler(c); };
     for (size_t i = middleware_.size(); i-- > 0;) {
         const Middleware& mw = middleware_[i];
         const Handler& next = chain[i + 1];
