@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git curl
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev postgresql-15 postgresql-contrib pgbouncer
-  libssl-dev libfmt-dev libspdlog-dev libcli11-dev
+  libssl-dev libfmt-dev libspdlog-dev libcli11-dev libmimalloc-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   wrk libicu-dev
   prometheus

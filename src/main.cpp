@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <string>
 
 #include "app/app.hpp"
 #include "app/commands.hpp"
@@ -21,7 +22,28 @@
 #define SHIPD_COMMIT "unknown"
 #endif
 
+#ifdef SHIPD_MIMALLOC
+#include <mimalloc.h>
+
+#include <cstdlib>
+#endif
+
 namespace {
+
+// The allocator serving this process's malloc (CMake's SHIPD_MALLOC), checked rather than
+// assumed: a block from plain malloc() must come from mimalloc's heap.
+std::string allocator_name() {
+#ifdef SHIPD_MIMALLOC
+    void* p = std::malloc(64);
+    const bool ours = mi_is_in_heap_region(p);
+    std::free(p);
+    const int v = mi_version();
+    std::string version = std::to_string(v / 100) + "." + std::to_string(v / 10 % 10) + "." + std::to_string(v % 10);
+    return ours ? "mimalloc " + version : "glibc malloc (mimalloc " + version + " linked but not in use)";
+#else
+    return "glibc malloc";
+#endif
+}
 
 using shipd::config::LoadResult;
 
@@ -76,7 +98,7 @@ int main(int argc, char** argv) {
     auto* serve = cli.add_subcommand("serve", "Serve the HTTP API until SIGINT/SIGTERM (embedded PostgreSQL when DATABASE_URL is unset)");
     serve->footer("\nExit codes: 0 stopped cleanly, 1 could not start (the log says why), 2 invalid settings.");
     auto* config_cmd = cli.add_subcommand("config", "Print every setting's effective value (secrets masked) and where it came from");
-    auto* version = cli.add_subcommand("version", "Print the version and the commit it was built from");
+    auto* version = cli.add_subcommand("version", "Print the version, the commit it was built from and the allocator serving malloc");
 
     // Settings are read before parsing: subcommands run inside the parse and need them.
     LoadResult settings = shipd::config::load_from_process();
@@ -125,7 +147,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(cli, argc, argv);
 
     if (version->parsed()) {
-        std::printf("shipd %s (%s)\n", SHIPD_VERSION, SHIPD_COMMIT);
+        std::printf("shipd %s (%s)\nallocator: %s\n", SHIPD_VERSION, SHIPD_COMMIT, allocator_name().c_str());
         return 0;
     }
     if (config_cmd->parsed()) return cmd_config(settings);

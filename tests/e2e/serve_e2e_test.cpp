@@ -194,6 +194,9 @@ TEST(CliE2E, HelpTeachesAndVersionAnswers) {
     ChildProcess version({shipd_binary(), "version"}, {}, dir.path());
     ASSERT_EQ(version.wait(10s), 0);
     EXPECT_EQ(version.stdout_text().rfind("shipd ", 0), 0u);
+    // The allocator the build chose (CMake SHIPD_MALLOC) is the one serving malloc.
+    EXPECT_NE(version.stdout_text().find("\nallocator: "), std::string::npos) << version.stdout_text();
+    EXPECT_EQ(version.stdout_text().find("not in use"), std::string::npos) << version.stdout_text();
     ChildProcess wrong({shipd_binary(), "frobnicate"}, {}, dir.path());
     auto code = wrong.wait(10s);
     ASSERT_TRUE(code);
