@@ -30,7 +30,6 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "pg/cluster.hpp"
-#include "pg/dsn.hpp"
 #include "pgembed/local_postgres.hpp"
 
 namespace shipd::app {
@@ -43,8 +42,7 @@ int loop_count(const config::Settings& s) {
     // A database on this machine (embedded, or DATABASE_URL on loopback or a Unix socket)
     // needs the other half of the cores (bench/RESULTS.md, "One loop when the database is
     // local").
-    const bool database_here = s.embedded() || pg::dsn_is_local(s.database_url);
-    return database_here ? std::max(1, cores / 2) : cores;
+    return database_on_this_machine(s, s.database_url) ? std::max(1, cores / 2) : cores;
 }
 
 namespace {
@@ -166,7 +164,12 @@ struct App::Impl {
         asio::post(first.io, asio::use_future([&first, &connection] {
             first.election = add_background_jobs(*first.scheduler, first.services, connection);
         })).get();
-        spdlog::info("serving http://{}:{} on {} event loop(s)", settings.host, port, n);
+        const auto& primary = per_loop.primary;
+        spdlog::info("serving http://{}:{} on {} event loop(s); {}", settings.host, port, n,
+                     primary.pipeline_connections == 0
+                         ? std::string("statement pipelining off")
+                         : fmt::format("single statements pipelined on {} connection(s) of depth {} a loop",
+                                       primary.pipeline_connections, primary.pipeline_depth));
         // The banner is for the person at the terminal, on stdout; logs go to stderr.
         std::printf("\nshipd is ready: http://%s:%d\n", settings.host.c_str(), port);
         if (!default_key.empty()) {

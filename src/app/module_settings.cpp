@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "pg/dsn.hpp"
+
 namespace shipd::app {
 
 namespace {
@@ -10,6 +12,17 @@ std::size_t share(int total, int loops) {
     return static_cast<std::size_t>(std::max(1, (total + loops - 1) / loops));
 }
 }  // namespace
+
+bool database_on_this_machine(const config::Settings& s, const std::string& database_url) {
+    return s.embedded() || pg::dsn_is_local(database_url);
+}
+
+PipelineShape pipeline_shape(const config::Settings& s, bool database_here) {
+    const auto chosen = [](int setting, std::size_t automatic) {
+        return setting == config::Settings::kAuto ? automatic : static_cast<std::size_t>(setting);
+    };
+    return {chosen(s.pipeline_connections, database_here ? 1 : 2), chosen(s.pipeline_depth, database_here ? 64 : 16)};
+}
 
 pg::ClusterSettings cluster_settings(const config::Settings& s, const std::string& database_url, int loops) {
     using std::chrono::seconds;
@@ -27,8 +40,9 @@ pg::ClusterSettings cluster_settings(const config::Settings& s, const std::strin
     c.primary.acquire_timeout = seconds(s.pool_timeout_s);
     c.primary.max_lifetime = seconds(s.pool_recycle_s);
     c.primary.pre_ping = s.pool_pre_ping;
-    c.primary.pipeline_connections = static_cast<std::size_t>(s.pipeline_connections);
-    c.primary.pipeline_depth = static_cast<std::size_t>(s.pipeline_depth);
+    const PipelineShape pipes = pipeline_shape(s, database_on_this_machine(s, database_url));
+    c.primary.pipeline_connections = pipes.connections;
+    c.primary.pipeline_depth = pipes.depth;
 
     c.bulk = pg::PoolSettings::bulk();
     c.bulk.name = "bulk";

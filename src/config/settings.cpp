@@ -66,6 +66,23 @@ Spec integer(std::string name, int Settings::*field, int min, int max, std::stri
     return s;
 }
 
+// An integer, or "auto" (Settings::kAuto): shipd chooses.
+Spec integer_or_auto(std::string name, int Settings::*field, int min, int max, std::string help) {
+    Spec s = integer(name, field, min, max, std::move(help));
+    auto apply_integer = s.apply;
+    s.apply = [=](Settings& st, const std::string& raw, Problems& problems) {
+        if (lower(trim(raw)) == "auto") {
+            st.*field = Settings::kAuto;
+            return;
+        }
+        Problems mine;
+        apply_integer(st, raw, mine);
+        for (auto& p : mine) problems.push_back(p.find("is not an integer") != std::string::npos ? p + " or auto" : p);
+    };
+    s.show = [=](const Settings& st) { return st.*field == Settings::kAuto ? std::string("auto") : std::to_string(st.*field); };
+    return s;
+}
+
 Spec boolean(std::string name, bool Settings::*field, std::string help) {
     Spec s{name, std::move(help), false, nullptr, nullptr};
     s.apply = [=](Settings& st, const std::string& raw, Problems& problems) {
@@ -222,8 +239,8 @@ const std::vector<Spec>& specs() {
         v.push_back(integer("DATABASE_POOL_TIMEOUT", &Settings::pool_timeout_s, 1, 3600, "seconds a request waits for a connection before 503 POOL_TIMEOUT"));
         v.push_back(boolean("DATABASE_POOL_PRE_PING", &Settings::pool_pre_ping, "validate a connection that sat idle before handing it out"));
         v.push_back(integer("DATABASE_STATEMENT_CACHE_SIZE", &Settings::statement_cache_size, 0, 100'000, "prepared statements cached per connection; 0 for PgBouncer transaction mode"));
-        v.push_back(integer("SHIPD_PIPELINE_CONNECTIONS", &Settings::pipeline_connections, 0, 64, "connections per event loop that carry single statements pipelined (0: a connection per statement)"));
-        v.push_back(integer("SHIPD_PIPELINE_DEPTH", &Settings::pipeline_depth, 1, 1024, "statements in flight per pipelined connection; beyond, requests queue"));
+        v.push_back(integer_or_auto("SHIPD_PIPELINE_CONNECTIONS", &Settings::pipeline_connections, 0, 64, "connections per event loop that carry single statements pipelined (0: a connection per statement; auto: 1 when the database is on this machine, else 2)"));
+        v.push_back(integer_or_auto("SHIPD_PIPELINE_DEPTH", &Settings::pipeline_depth, 1, 1024, "statements in flight per pipelined connection, beyond which requests queue (auto: 64 when the database is on this machine, else 16)"));
         v.push_back(integer("DATABASE_COMMAND_TIMEOUT", &Settings::command_timeout_s, 1, kBig, "seconds a statement may run (statement_timeout)"));
         v.push_back(integer("DATABASE_CONNECT_TIMEOUT", &Settings::connect_timeout_s, 1, 3600, "seconds to open a connection"));
         v.push_back(text("DATABASE_SERVER_SETTINGS", &Settings::server_settings, "server settings applied to every connection, name=value,... (not DateStyle: every connection sets ISO; TimeZone is UTC unless named here)"));

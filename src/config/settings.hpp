@@ -29,8 +29,11 @@ struct Settings {
     int pool_timeout_s = 30;                  ///< DATABASE_POOL_TIMEOUT
     bool pool_pre_ping = true;                ///< DATABASE_POOL_PRE_PING
     int statement_cache_size = 500;           ///< DATABASE_STATEMENT_CACHE_SIZE (0: PgBouncer)
-    int pipeline_connections = 2;             ///< SHIPD_PIPELINE_CONNECTIONS per loop (0: off; see docs/DESIGN.md)
-    int pipeline_depth = 16;                  ///< SHIPD_PIPELINE_DEPTH statements per connection
+    /// A setting whose value shipd chooses from where the database is ("auto"; resolved by
+    /// app/module_settings.hpp's pipeline_shape).
+    static constexpr int kAuto = -1;
+    int pipeline_connections = kAuto;         ///< SHIPD_PIPELINE_CONNECTIONS per loop (0: off; auto: 1 for a database on this machine, else 2; see docs/DESIGN.md)
+    int pipeline_depth = kAuto;               ///< SHIPD_PIPELINE_DEPTH statements per connection (auto: 64 for a database on this machine, else 16)
     int command_timeout_s = 60;               ///< DATABASE_COMMAND_TIMEOUT
     int connect_timeout_s = 10;               ///< DATABASE_CONNECT_TIMEOUT
     std::string server_settings = "jit=on,timezone=UTC";  ///< DATABASE_SERVER_SETTINGS

@@ -111,6 +111,25 @@ TEST(Settings, EveryProblemIsListedAtOnce) {
     EXPECT_FALSE(has(r.problems, "pw"));
 }
 
+TEST(Settings, PipelineShapeIsANumberOrAuto) {
+    LoadResult d = load({}, std::nullopt);
+    EXPECT_EQ(d.settings.pipeline_connections, Settings::kAuto);
+    EXPECT_EQ(d.settings.pipeline_depth, Settings::kAuto);
+    EXPECT_EQ(entry(d, "SHIPD_PIPELINE_CONNECTIONS"), "auto");
+    EXPECT_EQ(entry(d, "SHIPD_PIPELINE_DEPTH"), "auto");
+
+    LoadResult r = load({{"SHIPD_PIPELINE_CONNECTIONS", "0"}, {"SHIPD_PIPELINE_DEPTH", " AUTO "}}, std::nullopt);
+    ASSERT_TRUE(r.problems.empty()) << r.problems.front();
+    EXPECT_EQ(r.settings.pipeline_connections, 0);
+    EXPECT_EQ(r.settings.pipeline_depth, Settings::kAuto);
+    EXPECT_EQ(entry(r, "SHIPD_PIPELINE_CONNECTIONS"), "0");
+
+    LoadResult bad = load({{"SHIPD_PIPELINE_CONNECTIONS", "many"}, {"SHIPD_PIPELINE_DEPTH", "0"}}, std::nullopt);
+    EXPECT_TRUE(has(bad.problems, "SHIPD_PIPELINE_CONNECTIONS: 'many' is not an integer or auto"));
+    EXPECT_TRUE(has(bad.problems, "SHIPD_PIPELINE_DEPTH: 0 is out of range (1 to 1024)"));
+    EXPECT_EQ(bad.problems.size(), 2u);
+}
+
 TEST(Settings, EnvironmentWinsOverTheEnvFile) {
     testing::TempDir dir;
     auto file = dir.path() / ".env";
