@@ -38,10 +38,16 @@ cluster_stop() {
 
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
+# After every data load, before anything is measured: the load's dirty pages are written now,
+# not by a checkpoint (timed, or requested by the WAL volume) in the middle of a measurement.
+# The same for pgbench's, the peer's and shipd's data.
+settle_writes() { psql_q -d postgres -c "CHECKPOINT" || die "CHECKPOINT failed"; }
+
 # pgbench -S -M prepared -c16 -j2: the database's own point-lookup ceiling on these cores.
 run_pgbench() {
   psql_q -d postgres -c "CREATE DATABASE pgbench"
   pgbench -i -q -s "$PGBENCH_SCALE" pgbench > "$OUT/pgbench-init.txt" 2>&1 || die "pgbench -i failed"
+  settle_writes
   timeout $((DURATION + 60)) pgbench -n -S -M prepared -c16 -j2 -T "$DURATION" pgbench > "$OUT/pgbench.txt" 2>&1 \
     || die "pgbench failed (see $OUT/pgbench.txt)"
   R[pgbench_tps]=$(awk '/^tps/ { printf "%.0f", $3; exit }' "$OUT/pgbench.txt")

@@ -23,6 +23,7 @@ peer_load() {
   (cd "$PEER_DIR" && PYTHONDONTWRITEBYTECODE=1 DATABASE_URL="$PEER_DB_URL" timeout 3600 "$PY" gen.py --n "$N") \
     > "$OUT/peer-gen.log" 2>&1 || { cat "$OUT/peer-gen.log" >&2; die "the peer's gen.py failed"; }
   R[peer_load_s]=$((SECONDS - t0))
+  settle_writes
   psql_q -d peer -Atc "SELECT id FROM shipments ORDER BY random() LIMIT 20000" > "$OUT/peer-ids.txt"
   log "peer data (gen.py, its schema and indexes, VACUUM ANALYZE): $N shipments in ${R[peer_load_s]} s"
 }
