@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <stdexcept>
 
 #include "api/database.hpp"
@@ -41,9 +42,18 @@ std::string generate_api_key() {
 }
 
 std::string hash_api_key(std::string_view key) {
+    // Every request hashes its key (the cache is keyed by the hash, never by the key itself).
+    // The digest is fetched once and each thread keeps one context: EVP_Digest with
+    // EVP_sha256() looked the algorithm up and made and freed a context each time.
+    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    EVP_Digest(key.data(), key.size(), digest, &len, EVP_sha256(), nullptr);
+    if (!sha256 || !ctx || EVP_DigestInit_ex2(ctx.get(), sha256, nullptr) != 1 ||
+        EVP_DigestUpdate(ctx.get(), key.data(), key.size()) != 1 ||
+        EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1) {
+        throw std::runtime_error("SHA-256 is not available from OpenSSL");
+    }
     return std::string(reinterpret_cast<char*>(digest), len);
 }
 
