@@ -21,6 +21,7 @@ class Carrier;
 }
 namespace shipd::store {
 class CreateBatcher;
+class GetBatcher;
 }
 
 namespace shipd::api {
@@ -60,6 +61,8 @@ struct Services {
     carriers::Carrier* carrier = nullptr;
     /// POST /v1/shipments' group commit (store/create_batcher.hpp); set by app/.
     store::CreateBatcher* create_batcher = nullptr;
+    /// GET /v1/shipments/{id}'s batching of one tick's reads (store/get_batcher.hpp); set by app/.
+    store::GetBatcher* get_batcher = nullptr;
     const config::Settings* settings = nullptr;
     SchemaInfo schema;
     KeyCache keys;

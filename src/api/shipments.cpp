@@ -12,6 +12,7 @@
 #include "domain/query.hpp"
 #include "pg/cluster.hpp"
 #include "store/create_batcher.hpp"
+#include "store/get_batcher.hpp"
 #include "store/shipments_store.hpp"
 
 namespace shipd::api {
@@ -62,7 +63,8 @@ void add_shipment_routes(http::Router& router, Services& services) {
 
     router.add(http::Verb::get, "/v1/shipments/{id}", [&services](RequestContext& ctx) -> asio::awaitable<Response> {
         std::string id = require_uuid(ctx, "id");
-        auto shipment = co_await store::get_shipment(db(services, ctx).read(), id);
+        // Read with the other GETs of this loop tick, in one statement (store/get_batcher.hpp).
+        auto shipment = co_await services.get_batcher->get(db(services, ctx).read(), id);
         if (!shipment) throw not_found("shipment " + id);
         std::string body;
         body.reserve(2048);

@@ -23,6 +23,7 @@
 #include "app/demo_data.hpp"
 #include "app/scheduler.hpp"
 #include "store/create_batcher.hpp"
+#include "store/get_batcher.hpp"
 #include "app/database.hpp"
 #include "carriers/carrier.hpp"
 #include "app/module_settings.hpp"
@@ -76,6 +77,7 @@ struct Loop {
     std::unique_ptr<pg::Cluster> cluster;
     std::unique_ptr<carriers::Carrier> carrier;
     std::unique_ptr<store::CreateBatcher> create_batcher;
+    std::unique_ptr<store::GetBatcher> get_batcher;
     api::Services services;
     http::Router router;
     std::unique_ptr<http::Server> server;
@@ -141,6 +143,9 @@ struct App::Impl {
                 static_cast<std::size_t>(settings.create_batch_max),
                 static_cast<std::size_t>(settings.create_batches_in_flight)});
             loop->services.create_batcher = loop->create_batcher.get();
+            loop->get_batcher = std::make_unique<store::GetBatcher>(
+                store::GetBatcher::Options{static_cast<std::size_t>(settings.get_batch_max)});
+            loop->services.get_batcher = loop->get_batcher.get();
             loop->services.settings = &settings;
             loop->services.schema = schema;
             loop->services.loops = n;

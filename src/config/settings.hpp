@@ -58,6 +58,7 @@ struct Settings {
     int import_analyze_rows = 10'000;        ///< SHIPD_IMPORT_ANALYZE_ROWS (0: never)
     int create_batch_max = 64;               ///< SHIPD_CREATE_BATCH_MAX (1: a statement a create)
     int create_batches_in_flight = 2;        ///< SHIPD_CREATE_BATCHES_IN_FLIGHT per event loop
+    int get_batch_max = 64;                  ///< SHIPD_GET_BATCH_MAX (1: a statement a GET)
     std::size_t header_limit = 16 << 10;     ///< SHIPD_HEADER_LIMIT (bytes)
     int read_timeout_s = 15;                 ///< SHIPD_READ_TIMEOUT_S
     int keepalive_timeout_s = 60;            ///< SHIPD_KEEPALIVE_TIMEOUT_S

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <unordered_map>
 
 #include "store/detail/codec.hpp"
 #include "store/detail/columns.hpp"
@@ -50,6 +51,11 @@ constexpr std::string_view kCreateShipments =
 constexpr std::string_view kGetShipment =
     "SELECT " SHIPD_SHIPMENT_COLUMNS " FROM shipments s" SHIPD_SHIPMENT_JOINS
     " WHERE s.id = $1::uuid";
+
+// GetBatcher's statement: the GETs of one loop tick at once (one plan start, one result).
+constexpr std::string_view kGetShipments =
+    "SELECT " SHIPD_SHIPMENT_COLUMNS " FROM shipments s" SHIPD_SHIPMENT_JOINS
+    " WHERE s.id = ANY($1::uuid[])";
 
 // The conditional purchase: only a shipment without a selected rate is bought, so of two
 // concurrent buys the second re-checks the row after the first commits and updates nothing.
@@ -265,6 +271,33 @@ asio::awaitable<std::optional<domain::Shipment>> get_shipment(pg::Pool& pool,
     auto row = result.maybe_one();
     if (!row) co_return std::nullopt;
     co_return detail::decode_shipment(*row);
+}
+
+asio::awaitable<std::vector<ShipmentLookup>> get_shipments(pg::Pool& pool, const std::vector<std::string>& ids) {
+    std::string array = "{";
+    for (const auto& id : ids) {
+        if (array.size() > 1) array += ',';
+        array += id;
+    }
+    array += '}';
+    auto result = co_await pool.read(kGetShipments, array);
+    // The database's id text is canonical (lower case, hyphens); so are the ids asked for.
+    std::unordered_map<std::string_view, std::size_t> row_of;
+    row_of.reserve(result.size());
+    for (std::size_t r = 0; r < result.size(); ++r) {
+        if (auto id = result[r][0].text()) row_of.emplace(*id, r);
+    }
+    std::vector<ShipmentLookup> out(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        auto it = row_of.find(ids[i]);
+        if (it == row_of.end()) continue;
+        try {
+            out[i].shipment = detail::decode_shipment(result[it->second]);
+        } catch (...) {
+            out[i].error = std::current_exception();
+        }
+    }
+    co_return out;
 }
 
 asio::awaitable<ShipmentPage> list_shipments(pg::Pool& pool, const ListFilter& f) {

@@ -4,6 +4,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,19 @@ boost::asio::awaitable<std::vector<domain::Shipment>> create_shipments(
 /// The shipment with both addresses and its parcel, in one statement; nullopt when none.
 boost::asio::awaitable<std::optional<domain::Shipment>> get_shipment(pg::Pool& pool,
                                                                      const std::string& id);
+
+/// One answer of get_shipments: the shipment, nullopt when there is none, or the error its
+/// row alone raised (a stored value the decoder refuses; pg::ResultError).
+struct ShipmentLookup {
+    std::optional<domain::Shipment> shipment;
+    std::exception_ptr error;
+};
+/// get_shipment for several ids in ONE statement (store/get_batcher.hpp): element i answers
+/// ids[i], which must be canonical UUID text (lower case, as api::require_uuid makes it);
+/// repeated ids each get the row. Throws as get_shipment does for what fails the statement
+/// (the pool, the connection, a timeout).
+boost::asio::awaitable<std::vector<ShipmentLookup>> get_shipments(pg::Pool& pool,
+                                                                  const std::vector<std::string>& ids);
 
 /// GET /v1/shipments' query. Unset fields do not filter; set ones combine with AND.
 struct ListFilter {
