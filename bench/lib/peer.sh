@@ -50,25 +50,38 @@ peer_stop() {
   PEER_PGID=
 }
 
-peer_measure() {
-  local url="http://127.0.0.1:$PEER_PORT" id body
-  id=$(head -1 "$OUT/peer-ids.txt")
-  # The same work answered: one shipment with both addresses; 100 codes -> 100 rows.
-  R[peer_get_bytes]=$(curl -sf --max-time 10 "$url/shipments/$id" | wc -c)
-  body=$(awk -v n="$N" 'BEGIN { srand(5); printf "["; for (i = 1; i <= 100; i++) printf "%s\"TRK%010d\"", (i > 1 ? "," : ""), 1 + int(rand() * n); print "]" }')
-  R[peer_batch_bytes]=$(curl -sf --max-time 10 -H 'Content-Type: application/json' -d "$body" "$url/shipments/batch-track" | wc -c)
+# The peer answers the same work as shipd: one shipment with both addresses; 100 codes -> 100
+# rows. Sets PEER_URL, PEER_ID and PEER_BODY for the measurements.
+peer_check_answers() {
+  PEER_URL="http://127.0.0.1:$PEER_PORT"
+  PEER_ID=$(head -1 "$OUT/peer-ids.txt")
+  PEER_BODY=$(awk -v n="$N" 'BEGIN { srand(5); printf "["; for (i = 1; i <= 100; i++) printf "%s\"TRK%010d\"", (i > 1 ? "," : ""), 1 + int(rand() * n); print "]" }')
+  R[peer_get_bytes]=$(curl -sf --max-time 10 "$PEER_URL/shipments/$PEER_ID" | wc -c)
+  R[peer_batch_bytes]=$(curl -sf --max-time 10 -H 'Content-Type: application/json' -d "$PEER_BODY" "$PEER_URL/shipments/batch-track" | wc -c)
   [ "${R[peer_get_bytes]}" -gt 100 ] && [ "${R[peer_batch_bytes]}" -gt 1000 ] || die "the peer answers wrongly (GET ${R[peer_get_bytes]} bytes, batch ${R[peer_batch_bytes]} bytes)"
-  if part get; then
-    record_wrk peer_get "$(run_wrk peer-get get.lua "$url" /shipments/ "$OUT/peer-ids.txt")"
-  fi
-  if part batch; then
-    record_wrk peer_batch "$(run_wrk peer-batch batch_track.lua "$url" /shipments/batch-track "$N" 100 peer)"
-  fi
-  if part latency; then
-    latency "$LAT_N" "$url/shipments/$id"
-    R[peer_lat_get]=$LAT_MED; R[peer_lat_get_p99]=$LAT_P99; R[peer_lat_bad]=$LAT_BAD
-    latency "$LAT_N" "$url/shipments/batch-track" -H 'Content-Type: application/json' --data "$body"
-    R[peer_lat_batch]=$LAT_MED; R[peer_lat_batch_p99]=$LAT_P99; R[peer_lat_bad]=$((R[peer_lat_bad] + LAT_BAD))
-    log "peer single request (kept-alive, $LAT_N): GET ${R[peer_lat_get]} ms (p99 ${R[peer_lat_get_p99]}), batch(100) ${R[peer_lat_batch]} ms (p99 ${R[peer_lat_batch_p99]}), non-2xx ${R[peer_lat_bad]}"
-  fi
+}
+
+# One wrk run (after its warm-up) of GET / batch-track; ROUND (optional) names a round of
+# --rounds: results under R[peer_get.ROUND_*], output in wrk-peer-get-rROUND.txt.
+peer_get_run() {
+  record_wrk "peer_get${1:+.$1}" "$(run_wrk "peer-get${1:+-r$1}" get.lua "$PEER_URL" /shipments/ "$OUT/peer-ids.txt")"
+}
+peer_batch_run() {
+  record_wrk "peer_batch${1:+.$1}" "$(run_wrk "peer-batch${1:+-r$1}" batch_track.lua "$PEER_URL" /shipments/batch-track "$N" 100 peer)"
+}
+
+peer_latency() {
+  latency "$LAT_N" "$PEER_URL/shipments/$PEER_ID"
+  R[peer_lat_get]=$LAT_MED; R[peer_lat_get_p99]=$LAT_P99; R[peer_lat_bad]=$LAT_BAD
+  latency "$LAT_N" "$PEER_URL/shipments/batch-track" -H 'Content-Type: application/json' --data "$PEER_BODY"
+  R[peer_lat_batch]=$LAT_MED; R[peer_lat_batch_p99]=$LAT_P99; R[peer_lat_bad]=$((R[peer_lat_bad] + LAT_BAD))
+  log "peer single request (kept-alive, $LAT_N): GET ${R[peer_lat_get]} ms (p99 ${R[peer_lat_get_p99]}), batch(100) ${R[peer_lat_batch]} ms (p99 ${R[peer_lat_batch_p99]}), non-2xx ${R[peer_lat_bad]}"
+}
+
+# Everything of the peer in one go (--rounds 1).
+peer_measure() {
+  peer_check_answers
+  if part get; then peer_get_run; fi
+  if part batch; then peer_batch_run; fi
+  if part latency; then peer_latency; fi
 }

@@ -23,14 +23,17 @@ report() {
   local date=$RUN_DATE commit=$RUN_COMMIT
 
   local get_peer get_pgb batch_peer
-  get_peer=$(ratio "${R[get_rps]:-}" "${R[peer_get_rps]:-}")
+  # With --rounds R > 1: the median of the per-round ratios (lib/rounds.sh).
+  get_peer=${R[get_peer_ratio]:-$(ratio "${R[get_rps]:-}" "${R[peer_get_rps]:-}")}
   get_pgb=$(ratio "${R[get_rps]:-}" "${R[pgbench_tps]:-}")
-  batch_peer=$(ratio "${R[batch_rps]:-}" "${R[peer_batch_rps]:-}")
+  batch_peer=${R[batch_peer_ratio]:-$(ratio "${R[batch_rps]:-}" "${R[peer_batch_rps]:-}")}
 
-  # Every wrk run and every latency series, summed: the target is zero.
+  # Every wrk run and every latency series, summed: the target is zero. (The rounds of
+  # --rounds, R[get.1_errors] ..., are summed into R[get_errors] already.)
   local bad=0 notes="" k
   for k in "${!R[@]}"; do
     case $k in
+      *.[0-9]*) ;;
       *_errors|*_non2xx|lat_bad|peer_lat_bad|analytics_*_bad|import_*_bad)
         if [[ ${R[$k]} =~ ^[0-9]+$ ]]; then bad=$((bad + R[$k])); else notes+=" ${k%_*}: ${R[$k]};"; fi ;;
     esac
@@ -43,6 +46,14 @@ report() {
     echo "Command: \`$COMMAND\` — N = $N shipments (2 addresses, 1 parcel, 5 events each; both sides),"
     echo "wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${DURATION}s after a ${WARMUP}s warm-up, peer with $PEER_WORKERS uvicorn workers,"
     echo "single requests: $LAT_N on one kept-alive curl connection; import: $IMPORT_LINES NDJSON lines."
+    if [ ${#ROUNDS_DONE[@]} -gt 0 ]; then
+      if part peer; then
+        echo "GET and batch-track: $ROUNDS alternated rounds, both servers up (each round the peer's wrk run, then shipd's);"
+        echo "their req/s, p50 and p99 are the medians over the rounds, shipd / peer the median of the per-round ratios, errors summed, RSS under GET the max."
+      else
+        echo "GET and batch-track: $ROUNDS rounds; req/s, p50 and p99 are the medians over the rounds, errors summed, RSS under GET the max."
+      fi
+    fi
     echo "Machine: $(nproc) cores shared by PostgreSQL, the server under test and the load generator; load average before the run $LOAD_BEFORE."
     echo "shipd: \`$SHIPD_BIN\` ($("$SHIPD_BIN" version 2>/dev/null | head -1)); data loads: shipd ${R[shipd_load_s]:--} s (${R[shipd_load_detail]:--}), peer gen.py ${R[peer_load_s]:--} s."
     echo
@@ -78,6 +89,7 @@ report() {
     echo "| shipd peak RSS over the whole run (VmHWM), MB | $(v rss_hwm) | | | | | | | |"
     echo "| response bytes: GET / batch-track(100) | $(v shipd_get_bytes) / $(v shipd_batch_bytes) | $(v peer_get_bytes) / $(v peer_batch_bytes) | | | | | | |"
     echo "| errors and non-2xx, all runs | $bad${notes:+ ($notes )} | | | | | 0 | | $([ "$bad" = 0 ] && [ -z "$notes" ] && echo PASS || echo FAIL) |"
+    rounds_table
   } > "$OUT/table.md"
   cat "$OUT/table.md"
   if [ "$BENCH_RESULTS" != "-" ]; then

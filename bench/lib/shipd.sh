@@ -86,33 +86,45 @@ rss_sampler_stop() {
 }
 
 AUTH=()
-shipd_measure() {
-  local url=$SHIPD_URL id body
+# Checks that shipd answers the same work as the peer and reads RSS idle. Sets AUTH, SHIPD_ID
+# and SHIPD_BODY for the measurements.
+shipd_prepare() {
+  local url=$SHIPD_URL
   AUTH=(-H "Authorization: Bearer $SHIPD_KEY")
-  id=$(head -1 "$OUT/ids.txt")
-  body=$(awk -v n="$N" 'BEGIN { srand(5); printf "{\"tracking_codes\":["; for (i = 1; i <= 100; i++) printf "%s\"TRK%010d\"", (i > 1 ? "," : ""), 1 + int(rand() * n); print "]}" }')
-  R[shipd_get_bytes]=$(curl -sf --max-time 10 "${AUTH[@]}" "$url/v1/shipments/$id" | wc -c)
-  R[shipd_batch_bytes]=$(curl -sf --max-time 10 "${AUTH[@]}" -H 'Content-Type: application/json' -d "$body" "$url/v1/shipments/batch-track" | tee "$OUT/batch-sample.json" | wc -c)
+  SHIPD_ID=$(head -1 "$OUT/ids.txt")
+  SHIPD_BODY=$(awk -v n="$N" 'BEGIN { srand(5); printf "{\"tracking_codes\":["; for (i = 1; i <= 100; i++) printf "%s\"TRK%010d\"", (i > 1 ? "," : ""), 1 + int(rand() * n); print "]}" }')
+  R[shipd_get_bytes]=$(curl -sf --max-time 10 "${AUTH[@]}" "$url/v1/shipments/$SHIPD_ID" | wc -c)
+  R[shipd_batch_bytes]=$(curl -sf --max-time 10 "${AUTH[@]}" -H 'Content-Type: application/json' -d "$SHIPD_BODY" "$url/v1/shipments/batch-track" | tee "$OUT/batch-sample.json" | wc -c)
   local found; found=$(grep -o '"tracking_code"' "$OUT/batch-sample.json" | wc -l)
   [ "${R[shipd_get_bytes]}" -gt 100 ] && [ "$found" -eq 100 ] \
     || die "shipd answers wrongly (GET ${R[shipd_get_bytes]} bytes, batch-track found $found of 100 codes)"
 
   R[rss_idle]=$(rss_mb)
   log "shipd RSS idle (pools filled): ${R[rss_idle]} MB"
+}
 
-  if part get; then
-    rss_sampler_start get
-    record_wrk get "$(run_wrk get get.lua "$url" /v1/shipments/ "$OUT/ids.txt" "$SHIPD_KEY")"
-    R[rss_get]=$(rss_sampler_stop get)
-    log "shipd RSS under the GET load (max of samples): ${R[rss_get]} MB"
-  fi
-  if part batch; then
-    record_wrk batch "$(run_wrk batch batch_track.lua "$url" /v1/shipments/batch-track "$N" 100 shipd "$SHIPD_KEY")"
-  fi
+# One wrk run (after its warm-up) of GET (RSS sampled during it) / batch-track; ROUND
+# (optional) names a round of --rounds: results under R[get.ROUND_*] and R[rss_get.ROUND],
+# output in wrk-get-rROUND.txt.
+shipd_get_run() {
+  local r=${1:-}
+  rss_sampler_start "get${r:+-r$r}"
+  record_wrk "get${r:+.$r}" "$(run_wrk "get${r:+-r$r}" get.lua "$SHIPD_URL" /v1/shipments/ "$OUT/ids.txt" "$SHIPD_KEY")"
+  R[rss_get${r:+.$r}]=$(rss_sampler_stop "get${r:+-r$r}")
+  log "shipd RSS under the GET load (max of samples): ${R[rss_get${r:+.$r}]} MB"
+}
+shipd_batch_run() {
+  local r=${1:-}
+  record_wrk "batch${r:+.$r}" "$(run_wrk "batch${r:+-r$r}" batch_track.lua "$SHIPD_URL" /v1/shipments/batch-track "$N" 100 shipd "$SHIPD_KEY")"
+}
+
+# The parts after GET and batch-track, in order; last, VmHWM.
+shipd_rest() {
+  local url=$SHIPD_URL
   if part latency; then
-    latency "$LAT_N" "$url/v1/shipments/$id" "${AUTH[@]}"
+    latency "$LAT_N" "$url/v1/shipments/$SHIPD_ID" "${AUTH[@]}"
     R[lat_get]=$LAT_MED; R[lat_get_p99]=$LAT_P99; R[lat_bad]=$LAT_BAD
-    latency "$LAT_N" "$url/v1/shipments/batch-track" "${AUTH[@]}" -H 'Content-Type: application/json' --data "$body"
+    latency "$LAT_N" "$url/v1/shipments/batch-track" "${AUTH[@]}" -H 'Content-Type: application/json' --data "$SHIPD_BODY"
     R[lat_batch]=$LAT_MED; R[lat_batch_p99]=$LAT_P99; R[lat_bad]=$((R[lat_bad] + LAT_BAD))
     log "shipd single request (kept-alive, $LAT_N): GET ${R[lat_get]} ms (p99 ${R[lat_get_p99]}), batch(100) ${R[lat_batch]} ms (p99 ${R[lat_batch_p99]}), non-2xx ${R[lat_bad]}"
   fi
@@ -128,6 +140,14 @@ shipd_measure() {
   fi
   if part import; then shipd_import; fi
   R[rss_hwm]=$(hwm_mb)
+}
+
+# Everything of shipd in one go (--rounds 1).
+shipd_measure() {
+  shipd_prepare
+  if part get; then shipd_get_run; fi
+  if part batch; then shipd_batch_run; fi
+  shipd_rest
 }
 
 # The analytics reads answer 200 once their routes exist (a parallel branch builds them);
