@@ -261,8 +261,8 @@ const std::vector<Spec>& specs() {
         v.push_back(bytes("SHIPD_IMPORT_MAX_BYTES", &Settings::import_max_bytes, 1024, std::size_t{1} << 34, "largest NDJSON import body"));
         v.push_back(integer("SHIPD_IMPORT_ANALYZE_ROWS", &Settings::import_analyze_rows, 0, kBig, "shipments an import or demo-data stores at or above which the touched tables are ANALYZEd (0: never)"));
         v.push_back(integer("SHIPD_CREATE_BATCH_MAX", &Settings::create_batch_max, 1, 1000, "creates (POST /v1/shipments) stored together in one statement at most, when they arrive while others are being stored (1: one statement each)"));
-        v.push_back(integer("SHIPD_GET_BATCH_MAX", &Settings::get_batch_max, 1, 1000, "GETs of one shipment read together in one statement at most, when they arrive in the same event-loop tick (1: one statement each)"));
         v.push_back(integer("SHIPD_CREATE_BATCHES_IN_FLIGHT", &Settings::create_batches_in_flight, 1, 64, "create statements running at once per event loop; creates arriving beyond wait and leave together in the next"));
+        v.push_back(integer("SHIPD_GET_BATCH_MAX", &Settings::get_batch_max, 1, 1000, "GETs of one shipment read together in one statement at most, when they arrive in the same event-loop tick (1: one statement each)"));
         v.push_back(bytes("SHIPD_HEADER_LIMIT", &Settings::header_limit, 1024, std::size_t{1} << 20, "largest request header block"));
         v.push_back(integer("SHIPD_READ_TIMEOUT_S", &Settings::read_timeout_s, 1, 3600, "seconds a client has to send a whole request (a streamed body, as an import's: each piece of it)"));
         v.push_back(integer("SHIPD_KEEPALIVE_TIMEOUT_S", &Settings::keepalive_timeout_s, 1, 3600, "seconds an idle keep-alive connection stays open"));
