@@ -12,7 +12,8 @@
 #   --warmup S / WARMUP           seconds of warm-up before each wrk run (default 3)
 #   --rounds R / ROUNDS           R > 1: both servers up, then R alternated rounds (peer's wrk run,
 #                                 then shipd's) of get and of batch; the table takes the medians
-#                                 and lists the rounds (default 1: one run each, peer first)
+#                                 and lists the rounds (default 3; --smoke 1; 1: one run each,
+#                                 the peer's first)
 #   --parts LIST / BENCH_PARTS    comma list of: pgbench,peer,get,batch,latency,list,analytics,
 #                                 events,create,import (default: all)
 #   --no-append / BENCH_RESULTS=- print the table only (default: append to bench/RESULTS.md)
@@ -48,8 +49,9 @@ done
 if [ "$SMOKE" = 1 ]; then
   N=${N:-1000} DURATION=${DURATION:-2} WARMUP=${WARMUP:-1} LAT_N=${LAT_N:-50} IMPORT_LINES=${IMPORT_LINES:-2000}
   BENCH_PARTS=${BENCH_PARTS:-get,batch,latency,list,analytics,events,create,import} APPEND=0
+  ROUNDS=${ROUNDS:-1}
 fi
-N=${N:-100000} DURATION=${DURATION:-15} WARMUP=${WARMUP:-3} LAT_N=${LAT_N:-200} ROUNDS=${ROUNDS:-1}
+N=${N:-100000} DURATION=${DURATION:-15} WARMUP=${WARMUP:-3} LAT_N=${LAT_N:-200} ROUNDS=${ROUNDS:-3}
 BENCH_PARTS=${BENCH_PARTS:-$ALL_PARTS} IMPORT_LINES=${IMPORT_LINES:-100000}
 PEER_WORKERS=${PEER_WORKERS:-2} WRK_THREADS=${WRK_THREADS:-2} WRK_CONNECTIONS=${WRK_CONNECTIONS:-64}
 PGBENCH_SCALE=${PGBENCH_SCALE:-10}
