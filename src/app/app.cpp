@@ -173,8 +173,12 @@ struct App::Impl {
         spdlog::info("serving http://{}:{} on {} event loop(s); {}", settings.host, port, n,
                      primary.pipeline_connections == 0
                          ? std::string("statement pipelining off")
-                         : fmt::format("single statements pipelined on {} connection(s) of depth {} a loop",
-                                       primary.pipeline_connections, primary.pipeline_depth));
+                         : fmt::format("single statements pipelined on {} connection(s) of depth {} a loop{}",
+                                       primary.pipeline_connections, primary.pipeline_depth,
+                                       primary.pipeline_spill_after.count() == 0
+                                           ? std::string()
+                                           : fmt::format(", filled in turn (the next opens while one takes over {} ms)",
+                                                         primary.pipeline_spill_after.count() / 1000)));
         // The banner is for the person at the terminal, on stdout; logs go to stderr.
         std::printf("\nshipd is ready: http://%s:%d\n", settings.host.c_str(), port);
         if (!default_key.empty()) {

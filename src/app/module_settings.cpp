@@ -21,7 +21,9 @@ PipelineShape pipeline_shape(const config::Settings& s, bool database_here) {
     const auto chosen = [](int setting, std::size_t automatic) {
         return setting == config::Settings::kAuto ? automatic : static_cast<std::size_t>(setting);
     };
-    return {chosen(s.pipeline_connections, database_here ? 1 : 2), chosen(s.pipeline_depth, database_here ? 64 : 16)};
+    using std::chrono::milliseconds;
+    return {chosen(s.pipeline_connections, 2), chosen(s.pipeline_depth, database_here ? 64 : 16),
+            database_here ? milliseconds(10) : milliseconds(0)};
 }
 
 pg::ClusterSettings cluster_settings(const config::Settings& s, const std::string& database_url, int loops) {
@@ -43,6 +45,7 @@ pg::ClusterSettings cluster_settings(const config::Settings& s, const std::strin
     const PipelineShape pipes = pipeline_shape(s, database_on_this_machine(s, database_url));
     c.primary.pipeline_connections = pipes.connections;
     c.primary.pipeline_depth = pipes.depth;
+    c.primary.pipeline_spill_after = pipes.spill_after;
 
     c.bulk = pg::PoolSettings::bulk();
     c.bulk.name = "bulk";

@@ -2,6 +2,7 @@
 // event loop) and the carrier's (CARRIER_PROVIDER, EASYPOST_*).
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "config/settings.hpp"
@@ -15,12 +16,15 @@ namespace shipd::app {
 bool database_on_this_machine(const config::Settings& settings, const std::string& database_url);
 
 /// The primary pool's auto-pipelining shape: SHIPD_PIPELINE_CONNECTIONS and _DEPTH, or for
-/// "auto" one connection of depth 64 a loop when the database is on this machine (one busy
-/// backend, every statement of the loop in flight), two of depth 16 otherwise
-/// (bench/RESULTS.md, "One pipe when the database is local").
+/// "auto", when the database is on this machine, two connections of depth 64 a loop that
+/// fill in turn: the second opens only while the first one's statements take over 10 ms
+/// (one busy backend while it keeps up, as for GETs; two when it is saturated, as under
+/// batch-track); otherwise two of depth 16, statements spread over both (bench/RESULTS.md,
+/// "One pipe when the database is local", "A second pipe when the first is saturated").
 struct PipelineShape {
     std::size_t connections;
     std::size_t depth;
+    std::chrono::microseconds spill_after{0};  ///< pg::PoolSettings::pipeline_spill_after
 };
 PipelineShape pipeline_shape(const config::Settings& settings, bool database_here);
 

@@ -239,7 +239,7 @@ const std::vector<Spec>& specs() {
         v.push_back(integer("DATABASE_POOL_TIMEOUT", &Settings::pool_timeout_s, 1, 3600, "seconds a request waits for a connection before 503 POOL_TIMEOUT"));
         v.push_back(boolean("DATABASE_POOL_PRE_PING", &Settings::pool_pre_ping, "validate a connection that sat idle before handing it out"));
         v.push_back(integer("DATABASE_STATEMENT_CACHE_SIZE", &Settings::statement_cache_size, 0, 100'000, "prepared statements cached per connection; 0 for PgBouncer transaction mode"));
-        v.push_back(integer_or_auto("SHIPD_PIPELINE_CONNECTIONS", &Settings::pipeline_connections, 0, 64, "connections per event loop that carry single statements pipelined (0: a connection per statement; auto: 1 when the database is on this machine, else 2)"));
+        v.push_back(integer_or_auto("SHIPD_PIPELINE_CONNECTIONS", &Settings::pipeline_connections, 0, 64, "connections per event loop that carry single statements pipelined (0: a connection per statement; auto: 2; for a database on this machine they fill in turn, the second only while the first's statements take over 10 ms)"));
         v.push_back(integer_or_auto("SHIPD_PIPELINE_DEPTH", &Settings::pipeline_depth, 1, 1024, "statements in flight per pipelined connection, beyond which requests queue (auto: 64 when the database is on this machine, else 16)"));
         v.push_back(integer("DATABASE_COMMAND_TIMEOUT", &Settings::command_timeout_s, 1, kBig, "seconds a statement may run (statement_timeout)"));
         v.push_back(integer("DATABASE_CONNECT_TIMEOUT", &Settings::connect_timeout_s, 1, 3600, "seconds to open a connection"));

@@ -32,7 +32,7 @@ struct Settings {
     /// A setting whose value shipd chooses from where the database is ("auto"; resolved by
     /// app/module_settings.hpp's pipeline_shape).
     static constexpr int kAuto = -1;
-    int pipeline_connections = kAuto;         ///< SHIPD_PIPELINE_CONNECTIONS per loop (0: off; auto: 1 for a database on this machine, else 2; see docs/DESIGN.md)
+    int pipeline_connections = kAuto;         ///< SHIPD_PIPELINE_CONNECTIONS per loop (0: off; auto: 2, filled in turn for a database on this machine; see docs/DESIGN.md)
     int pipeline_depth = kAuto;               ///< SHIPD_PIPELINE_DEPTH statements per connection (auto: 64 for a database on this machine, else 16)
     int command_timeout_s = 60;               ///< DATABASE_COMMAND_TIMEOUT
     int connect_timeout_s = 10;               ///< DATABASE_CONNECT_TIMEOUT

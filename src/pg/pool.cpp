@@ -41,6 +41,9 @@ struct Pipe {
     explicit Pipe(Lease l) : lease(std::move(l)) {}
     Lease lease;
     std::size_t in_flight = 0;
+    /// Send-to-answer time of its statements, µs, a moving average (the newest weighs 1/8):
+    /// queueing behind the others included, so it grows when the backend cannot keep up.
+    double latency_us = 0;
 };
 
 }  // namespace detail
@@ -442,9 +445,15 @@ bool Pool::pipelining() const noexcept {
            connection_settings_.statement_cache_size > 0;
 }
 
+bool Pool::keeps_up(const detail::Pipe& pipe) const noexcept {
+    const auto spill = settings_.pipeline_spill_after.count();
+    return spill > 0 && pipe.latency_us < static_cast<double>(spill);
+}
+
 detail::Pipe* Pool::pick_pipe() noexcept {
     // The least loaded pipe with room; a broken or expired one takes nothing new (it is
     // retired once its statements are answered).
+    // With pipeline_spill_after: the first that keeps up (the pipes fill in turn).
     const auto now = Clock::now();
     detail::Pipe* best = nullptr;
     for (auto& p : pipes_) {
@@ -452,6 +461,7 @@ detail::Pipe* Pool::pick_pipe() noexcept {
             now >= p->lease.entry_->expires_at) {
             continue;
         }
+        if (keeps_up(*p)) return p.get();
         if (!best || p->in_flight < best->in_flight) best = p.get();
     }
     return best;
@@ -535,9 +545,13 @@ asio::awaitable<Result> Pool::run_statement(std::string_view sql, Params params,
     for (;;) {
         if (closed_) throw PoolClosed("pool " + settings_.name + " is closed");
         pipe = pick_pipe();
-        const bool can_open = pipes_.size() + pipes_opening_ < settings_.pipeline_connections;
-        // Spread over the pipes (one busy backend per pipe), then fill them.
-        if (pipe && (pipe->in_flight == 0 || !can_open)) break;
+        // Filling in turn (pipeline_spill_after), one pipe opens at a time: callers arriving
+        // meanwhile queue for it instead of opening the next.
+        const bool can_open = pipes_.size() + pipes_opening_ < settings_.pipeline_connections &&
+                              (settings_.pipeline_spill_after.count() == 0 || pipes_opening_ == 0);
+        // Spread over the pipes (one busy backend per pipe), then fill them; with
+        // pipeline_spill_after, fill one while it keeps up before opening the next.
+        if (pipe && (pipe->in_flight == 0 || keeps_up(*pipe) || !can_open)) break;
         if (can_open) {
             ++pipes_opening_;
             Lease lease;
@@ -599,11 +613,14 @@ asio::awaitable<Result> Pool::run_statement(std::string_view sql, Params params,
     }
     Result result;
     std::exception_ptr error;
+    const auto sent = Clock::now();
     try {
         result = co_await pipe->lease->submit(sql, params, access);
     } catch (...) {
         error = std::current_exception();
     }
+    const double took_us = std::chrono::duration<double, std::micro>(Clock::now() - sent).count();
+    pipe->latency_us += (took_us - pipe->latency_us) / 8;
     --pipe->in_flight;
     pipe->lease.entry_->acquired_at = Clock::now();  // busy, not leaked
     settle_pipe(pipe);

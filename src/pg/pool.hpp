@@ -164,6 +164,8 @@ private:
     boost::asio::awaitable<Result> run_statement(std::string_view sql, Params params, Access access);
     bool pipelining() const noexcept;
     detail::Pipe* pick_pipe() noexcept;
+    /// Whether `pipe` answers within pipeline_spill_after (never when that is 0).
+    bool keeps_up(const detail::Pipe& pipe) const noexcept;
     void settle_pipe(detail::Pipe* pipe) noexcept;
     void wake_pipe_waiter() noexcept;
     void check_pipelines();

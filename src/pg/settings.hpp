@@ -92,6 +92,13 @@ struct PoolSettings {
     /// Statements in flight per pipelined connection; beyond, callers queue (FIFO, bounded by
     /// acquire_timeout) so that one descheduled backend holds up few of them.
     std::size_t pipeline_depth = 16;
+    /// 0: statements spread over the pipes (a second pipe opens as soon as the first has a
+    /// statement in flight; each new statement joins the least loaded). Otherwise the pipes
+    /// fill in turn: a statement joins the first pipe whose statements answer within this
+    /// time (a moving average from send to answer), and the next pipe opens only when every
+    /// open one is slower; when all are, the least loaded. For a database on the same cores:
+    /// one busy backend while it keeps up, a second when it is saturated (docs/DESIGN.md).
+    std::chrono::microseconds pipeline_spill_after{0};
 
     /// size + max_overflow.
     std::size_t max_size() const noexcept { return size + max_overflow; }

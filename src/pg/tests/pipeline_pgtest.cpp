@@ -92,6 +92,55 @@ TEST_F(PipelineTest, ManyStatementsShareFewConnectionsAndGetTheirOwnResults) {
     expect_settled();
 }
 
+// pipeline_spill_after: the pipes fill in turn. Statements the backend keeps up with stay on
+// one pipe (one busy backend); when they queue past the threshold, the second pipe opens.
+TEST_F(PipelineTest, WithSpillAfterFastStatementsKeepToOnePipeAndSlowOnesOpenTheNext) {
+    settings_.pipeline_depth = 64;
+    settings_.pipeline_spill_after = 100ms;
+    auto& pool = make_pool();
+    std::size_t most_pipes = 0;
+    int ok = 0;
+    // 40 callers, 10 fast statements each, at most 40 in flight: under the depth, and each
+    // answered far within 100 ms, so the first pipe takes them all (without the setting the
+    // second opens as soon as the first has one in flight: the test above).
+    auto fast = [&](int i) -> asio::awaitable<void> {
+        for (int n = 0; n < 10; ++n) {
+            auto r = co_await pool.execute("SELECT $1::int + 1", i);
+            if (r.scalar<int>() == i + 1) ++ok;
+            most_pipes = std::max(most_pipes, pool.stats().pipelines);
+        }
+    };
+    for (int i = 0; i < 40; ++i) asio::co_spawn(io_, fast(i), asio::detached);
+    pump_until([&] { return ok == 400; }, 30s);
+    EXPECT_EQ(ok, 400);
+    EXPECT_EQ(most_pipes, 1u);
+    pump_until([&] { auto st = pool.stats(); return st.pipelines == 0 && st.size == st.idle; }, 5s);
+    expect_settled();
+
+    // 24 statements of 50 ms at once: on one pipe the later ones wait 50 ms a place, the
+    // average passes 100 ms and the second pipe opens for those still to come.
+    most_pipes = 0;
+    int slow_ok = 0;
+    auto slow = [&](int i) -> asio::awaitable<void> {
+        auto r = co_await pool.execute("SELECT $1::int, pg_sleep(0.05)", i);
+        if (r.scalar<int>() == i) ++slow_ok;
+        most_pipes = std::max(most_pipes, pool.stats().pipelines);
+    };
+    auto waves = [&]() -> asio::awaitable<void> {
+        // Two waves: the first teaches the pipe it is slow, the second finds it so.
+        for (int i = 0; i < 12; ++i) asio::co_spawn(io_, slow(i), asio::detached);
+        asio::steady_timer t(io_, 400ms);
+        co_await t.async_wait(asio::use_awaitable);
+        for (int i = 12; i < 24; ++i) asio::co_spawn(io_, slow(i), asio::detached);
+    };
+    asio::co_spawn(io_, waves(), asio::detached);
+    pump_until([&] { return slow_ok == 24; }, 30s);
+    EXPECT_EQ(slow_ok, 24);
+    EXPECT_EQ(most_pipes, 2u);
+    pump_until([&] { auto st = pool.stats(); return st.pipelines == 0 && st.size == st.idle; }, 5s);
+    expect_settled();
+}
+
 TEST_F(PipelineTest, AnErrorOrATimeoutStaysInItsStatement) {
     connection_.command_timeout = 300ms;
     auto& pool = make_pool();
