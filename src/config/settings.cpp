@@ -48,13 +48,15 @@ std::optional<long long> to_integer(const std::string& v) {
     return out;
 }
 
-Spec integer(std::string name, int Settings::*field, int min, int max, std::string help) {
+// `expected` names what the value must be in the problem ("is not an integer").
+Spec integer(std::string name, int Settings::*field, int min, int max, std::string help,
+             std::string expected = "an integer") {
     Spec s{name, std::move(help), false, nullptr, nullptr};
     s.apply = [=](Settings& st, const std::string& raw, Problems& problems) {
         std::string v = trim(raw);
         auto n = to_integer(v);
         if (!n) {
-            problems.push_back(name + ": '" + raw + "' is not an integer");
+            problems.push_back(name + ": '" + raw + "' is not " + expected);
         } else if (*n < min || *n > max) {
             problems.push_back(name + ": " + v + " is out of range (" + std::to_string(min) +
                                " to " + std::to_string(max) + ")");
@@ -68,16 +70,13 @@ Spec integer(std::string name, int Settings::*field, int min, int max, std::stri
 
 // An integer, or "auto" (Settings::kAuto): shipd chooses.
 Spec integer_or_auto(std::string name, int Settings::*field, int min, int max, std::string help) {
-    Spec s = integer(name, field, min, max, std::move(help));
-    auto apply_integer = s.apply;
-    s.apply = [=](Settings& st, const std::string& raw, Problems& problems) {
+    Spec s = integer(name, field, min, max, std::move(help), "an integer or auto");
+    s.apply = [=, apply_integer = s.apply](Settings& st, const std::string& raw, Problems& problems) {
         if (lower(trim(raw)) == "auto") {
             st.*field = Settings::kAuto;
-            return;
+        } else {
+            apply_integer(st, raw, problems);
         }
-        Problems mine;
-        apply_integer(st, raw, mine);
-        for (auto& p : mine) problems.push_back(p.find("is not an integer") != std::string::npos ? p + " or auto" : p);
     };
     s.show = [=](const Settings& st) { return st.*field == Settings::kAuto ? std::string("auto") : std::to_string(st.*field); };
     return s;

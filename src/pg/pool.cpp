@@ -451,9 +451,9 @@ bool Pool::keeps_up(const detail::Pipe& pipe) const noexcept {
 }
 
 detail::Pipe* Pool::pick_pipe() noexcept {
-    // The least loaded pipe with room; a broken or expired one takes nothing new (it is
+    // The least loaded pipe with room, or with pipeline_spill_after the first with room that
+    // keeps up (the pipes fill in turn); a broken or expired one takes nothing new (it is
     // retired once its statements are answered).
-    // With pipeline_spill_after: the first that keeps up (the pipes fill in turn).
     const auto now = Clock::now();
     detail::Pipe* best = nullptr;
     for (auto& p : pipes_) {
@@ -619,10 +619,10 @@ asio::awaitable<Result> Pool::run_statement(std::string_view sql, Params params,
     } catch (...) {
         error = std::current_exception();
     }
-    const double took_us = std::chrono::duration<double, std::micro>(Clock::now() - sent).count();
-    pipe->latency_us += (took_us - pipe->latency_us) / 8;
+    const auto answered = Clock::now();
+    pipe->latency_us += (std::chrono::duration<double, std::micro>(answered - sent).count() - pipe->latency_us) / 8;
     --pipe->in_flight;
-    pipe->lease.entry_->acquired_at = Clock::now();  // busy, not leaked
+    pipe->lease.entry_->acquired_at = answered;  // busy, not leaked
     settle_pipe(pipe);
     wake_pipe_waiter();
     if (error) std::rethrow_exception(error);

@@ -2,13 +2,12 @@
 #include "store/create_batcher.hpp"
 
 #include <algorithm>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <optional>
 
 #include "pg/errors.hpp"
+#include "store/detail/wakeup.hpp"
 #include "store/shipments_store.hpp"
 
 namespace shipd::store {
@@ -19,27 +18,14 @@ namespace asio = boost::asio;
 /// use (the caller waits until `done`). Everything runs on the loop's thread.
 struct CreateBatcher::Entry {
     Entry(const asio::any_io_executor& executor, const domain::Shipment& s)
-        : shipment(&s), timer(executor, asio::steady_timer::time_point::max()) {}
+        : shipment(&s), wakeup(executor) {}
 
     const domain::Shipment* shipment;
     std::optional<domain::Shipment> result;
     std::exception_ptr error;
     bool taken = false;  ///< in a statement (no longer queued)
     bool done = false;   ///< result or error is set
-    bool woken = false;  ///< told to look again (done, or a statement slot came free)
-    asio::steady_timer timer;
-
-    void wake() {
-        woken = true;
-        timer.cancel();
-    }
-    asio::awaitable<void> wait() {
-        if (!woken) {
-            boost::system::error_code ec;  // cancel() is the wake-up: operation_aborted
-            co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        }
-        woken = false;
-    }
+    detail::Wakeup wakeup;  ///< told to look again (done, or a statement slot came free)
 };
 
 namespace {
@@ -87,10 +73,10 @@ asio::awaitable<domain::Shipment> CreateBatcher::create(pg::Pool& pool, const do
             co_await store(pool, batch);
             --in_flight_;
             // The slot is free: the oldest create still queued sends the next statement.
-            if (!queue_.empty()) queue_.front()->wake();
+            if (!queue_.empty()) queue_.front()->wakeup.wake();
             continue;
         }
-        co_await entry->wait();
+        co_await entry->wakeup.wait();
     }
     if (entry->error) std::rethrow_exception(entry->error);
     co_return std::move(*entry->result);
@@ -125,7 +111,7 @@ asio::awaitable<void> CreateBatcher::store(pg::Pool& pool, std::vector<std::shar
     }
     for (auto& e : batch) {
         e->done = true;
-        e->wake();
+        e->wakeup.wake();
     }
 }
 

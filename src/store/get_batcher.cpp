@@ -5,11 +5,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
+#include "store/detail/wakeup.hpp"
 #include "store/shipments_store.hpp"
 
 namespace shipd::store {
@@ -19,24 +17,20 @@ namespace asio = boost::asio;
 /// One waiting get, shared by its caller and the statement that answers it. Everything runs
 /// on the loop's thread.
 struct GetBatcher::Entry {
-    Entry(const asio::any_io_executor& executor, const std::string& id)
-        : id(id), timer(executor, asio::steady_timer::time_point::max()) {}
+    Entry(const asio::any_io_executor& executor, const std::string& id) : id(id), wakeup(executor) {}
 
     std::string id;
     std::optional<domain::Shipment> result;
     std::exception_ptr error;
     bool done = false;
-    asio::steady_timer timer;
+    detail::Wakeup wakeup;
 
     void finish() {
         done = true;
-        timer.cancel();
+        wakeup.wake();
     }
     asio::awaitable<void> wait() {
-        while (!done) {
-            boost::system::error_code ec;  // cancel() is the wake-up: operation_aborted
-            co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        }
+        while (!done) co_await wakeup.wait();
     }
 };
 

@@ -274,13 +274,7 @@ asio::awaitable<std::optional<domain::Shipment>> get_shipment(pg::Pool& pool,
 }
 
 asio::awaitable<std::vector<ShipmentLookup>> get_shipments(pg::Pool& pool, const std::vector<std::string>& ids) {
-    std::string array = "{";
-    for (const auto& id : ids) {
-        if (array.size() > 1) array += ',';
-        array += id;
-    }
-    array += '}';
-    auto result = co_await pool.read(kGetShipments, array);
+    auto result = co_await pool.read(kGetShipments, ids);  // a text[] parameter (pg/types.hpp)
     // The database's id text is canonical (lower case, hyphens); so are the ids asked for.
     std::unordered_map<std::string_view, std::size_t> row_of;
     row_of.reserve(result.size());
