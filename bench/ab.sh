@@ -9,6 +9,8 @@
 #
 # Options: --n N (shipments, 100000), --rounds R (3), --duration S (8), --warmup S (2),
 #   --script get|batch (the wrk script of bench/wrk: get.lua or batch_track.lua; get).
+# In a VALUE, {SOCKET_DIR} and {PGPORT} stand for the cluster's Unix-socket directory and port,
+#   e.g. unix=build/release/shipd,DATABASE_URL=postgresql://postgres@/shipd?host={SOCKET_DIR}&port={PGPORT}
 # Per run: wrk -t2 -c64 req/s and p99; CPU per request of shipd (/proc/PID/stat), of every
 # postgres process, and of wrk itself; the ratio (shipd + postgres) / wrk removes the VM's
 # speed changes between runs, since wrk's own work per request is fixed.
@@ -24,7 +26,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
     --script) SCRIPT=$2; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     *=*) VARIANTS+=("$1") ;;
     *) echo "'$1' is not LABEL=BINARY[,VAR=VALUE...] (see --help)" >&2; exit 2 ;;
@@ -83,6 +85,7 @@ echo "| --- | --- | --- | --- | --- | --- | --- | --- |" >> "$OUT/table.md"
 for ((round = 1; round <= ROUNDS; round++)); do
   for v in "${VARIANTS[@]}"; do
     label=${v%%=*} rest=${v#*=}
+    rest=${rest//\{SOCKET_DIR\}/$TMP} rest=${rest//\{PGPORT\}/$PGPORT}
     IFS=, read -r -a parts <<< "$rest"
     SHIPD_BIN=$(realpath "${parts[0]}")
     SHIPD_ENV=("${BASE_ENV[@]}" "${parts[@]:1}")

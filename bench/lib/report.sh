@@ -74,7 +74,7 @@ report() {
     echo "| events append (1 event a request), req/s | $(v events_rps) | | | | | | $(en events) | |"
     echo "| events p50 / p99, ms | $(v events_p50) / $(v events_p99) | | | | | | | |"
     echo "| NDJSON import, POST /v1/imports/shipments, shipments/s | $(v import_http_rate) ($(v import_http_s) s) | | | | | ≥ 20,000/s | $(v import_http_bad) rejected | $(at_least "${R[import_http_rate]:-}" 20000) |"
-    echo "| NDJSON import, \`shipd import FILE\`, shipments/s | $(v import_cli_rate) ($(v import_cli_s) s) | | | | | ≥ 20,000/s | $(v import_cli_bad) | $(at_least "${R[import_cli_rate]:-}" 20000) |"
+    echo "| NDJSON import, \`shipd import FILE\`, shipments/s | $(v import_cli_rate) ($(v import_cli_s) s, ANALYZE $(v import_cli_analyze_s) s of it) | | | | | ≥ 20,000/s | $(v import_cli_bad) | $(at_least "${R[import_cli_rate]:-}" 20000) |"
     local a
     for a in "${ANALYTICS[@]}"; do
       local med=${R[analytics_$a]:-}

@@ -155,7 +155,8 @@ asio::awaitable<void> Importer::land() {
 
 void analyze_in_background(asio::any_io_executor executor, pg::Pool& pool) {
     asio::co_spawn(
-        executor, store::analyze_bulk_tables(pool, store::BulkTables::kShipments),
+        executor,
+        store::analyze_bulk_tables(pool, store::BulkTables::kShipments, store::AnalyzeSpread::kOneConnection),
         [](std::exception_ptr error) {
             if (!error) return;
             try {

@@ -156,7 +156,8 @@ void load_demo_data(const config::Settings& settings, const std::string& url, st
         }
         // Fresh statistics for the planner after a large load (SHIPD_IMPORT_ANALYZE_ROWS).
         if (settings.import_analyze_rows > 0 && count >= static_cast<std::size_t>(settings.import_analyze_rows)) {
-            co_await store::analyze_bulk_tables(cluster.bulk(), store::BulkTables::kShipmentsAndEvents);
+            co_await store::analyze_bulk_tables(cluster.bulk(), store::BulkTables::kShipmentsAndEvents,
+                                                store::AnalyzeSpread::kConnectionPerTable);
         }
         if (progress) bar.finish();
     };

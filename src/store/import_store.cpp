@@ -1,6 +1,7 @@
 // Bulk shipment inserts: COPY FROM STDIN into addresses, parcels and shipments.
 #include "store/import_store.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <charconv>
 #include <exception>
 
@@ -147,11 +148,30 @@ asio::awaitable<std::vector<std::string>> insert_shipments_batch(
     co_return co_await insert_shipments_batch(*lease, shipments);
 }
 
-asio::awaitable<void> analyze_bulk_tables(pg::Pool& pool, BulkTables tables) {
+namespace {
+
+asio::awaitable<void> analyze(pg::Pool& pool, const char* statement) {
     auto lease = co_await pool.acquire("store.analyze_bulk_tables");
-    co_await lease->execute_script(tables == BulkTables::kShipmentsAndEvents
-                                       ? "ANALYZE addresses, parcels, shipments, shipment_events"
-                                       : "ANALYZE addresses, parcels, shipments");
+    co_await lease->execute_script(statement);
+}
+
+}  // namespace
+
+asio::awaitable<void> analyze_bulk_tables(pg::Pool& pool, BulkTables tables, AnalyzeSpread spread) {
+    const bool events = tables == BulkTables::kShipmentsAndEvents;
+    if (spread == AnalyzeSpread::kOneConnection) {
+        co_await analyze(pool, events ? "ANALYZE addresses, parcels, shipments, shipment_events"
+                                      : "ANALYZE addresses, parcels, shipments");
+        co_return;
+    }
+    using namespace asio::experimental::awaitable_operators;
+    auto all = analyze(pool, "ANALYZE shipments") && analyze(pool, "ANALYZE addresses") &&
+               analyze(pool, "ANALYZE parcels");
+    if (events) {
+        co_await (std::move(all) && analyze(pool, "ANALYZE shipment_events"));
+    } else {
+        co_await std::move(all);
+    }
 }
 
 }  // namespace shipd::store

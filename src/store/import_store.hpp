@@ -35,9 +35,15 @@ boost::asio::awaitable<std::vector<std::string>> insert_shipments_batch(
 /// shipment_events when `events` (demo data).
 enum class BulkTables { kShipments, kShipmentsAndEvents };
 
+/// How analyze_bulk_tables spends the database: one table after another on one connection
+/// (behind a route that keeps serving: the work stays one backend's), or every table at once,
+/// each on its own connection (a command that waits for it: its time is the largest table's).
+enum class AnalyzeSpread { kOneConnection, kConnectionPerTable };
+
 /// ANALYZE of the tables a bulk load wrote, so the planner sees the new rows at once instead
 /// of after autovacuum's next pass (a minute of full scans for batch-track otherwise).
-/// Throws what pg::Pool::acquire and pg::Connection::execute_script throw.
-boost::asio::awaitable<void> analyze_bulk_tables(pg::Pool& pool, BulkTables tables);
+/// Throws what pg::Pool::acquire and pg::Connection::execute_script throw; with
+/// kConnectionPerTable the first failure cancels the other tables' statements.
+boost::asio::awaitable<void> analyze_bulk_tables(pg::Pool& pool, BulkTables tables, AnalyzeSpread spread);
 
 }  // namespace shipd::store
