@@ -1,6 +1,7 @@
 # bench/lib/cluster.sh: one throwaway PostgreSQL 15 cluster for the whole run (pgbench, the
 # peer's database and shipd's), on 127.0.0.1 and a free port, in $TMP; the peer's bench.sh
-# settings (max_connections 200, shared_buffers 256MB), durable (fsync on, the default).
+# settings (max_connections 200, shared_buffers 256MB; BENCH_SHARED_BUFFERS sets another size for
+# every side at once), durable (fsync on, the default).
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 
@@ -17,7 +18,7 @@ listen_addresses = '127.0.0.1'
 port = $PGPORT
 unix_socket_directories = '$TMP'
 max_connections = 200
-shared_buffers = 256MB
+shared_buffers = ${BENCH_SHARED_BUFFERS:-256MB}
 timezone = 'UTC'
 shared_preload_libraries = 'pg_stat_statements'
 CONF
@@ -28,6 +29,9 @@ CONF
   unset PGPASSWORD PGDATABASE
   log "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT ($data)"
 }
+
+# Blocks database $1 read from outside shared_buffers so far (the kernel's cache or disk).
+blocks_read() { psql_q -d postgres -tAc "SELECT blks_read FROM pg_stat_database WHERE datname = '$1'"; }
 
 cluster_stop() {
   [ -n "${CLUSTER_DATA:-}" ] && [ -f "$CLUSTER_DATA/postmaster.pid" ] || return 0

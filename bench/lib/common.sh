@@ -87,4 +87,14 @@ record_wrk() {
       "requests ${R[${prefix}_requests]}, errors ${R[${prefix}_errors]}, non-2xx ${R[${prefix}_non2xx]} (${R[${prefix}_statuses]})"
 }
 
+# CPU time (clock ticks, user + system) of process group $1's processes so far; 0 without one.
+group_ticks() {
+  [ -n "${1:-}" ] || { echo 0; return; }
+  local t=0 p
+  for p in $(pgrep -g "$1" 2>/dev/null); do
+    t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$t"
+}
+
 part() { [[ ",$BENCH_PARTS," == *",$1,"* ]]; }

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/core/string.hpp>
@@ -18,6 +19,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <limits>
 #include <list>
 #include <stdexcept>
@@ -25,6 +27,7 @@
 #include "http/body_reader.hpp"
 #include "http/errors.hpp"
 #include "http/request_id.hpp"
+#include "http/response_wire.hpp"
 
 namespace shipd::http {
 
@@ -44,6 +47,22 @@ constexpr auto kLingerOnClose = std::chrono::seconds(2);
 // The client waits for `100 Continue` before it sends the body (RFC 9110 10.1.1).
 bool expects_continue(const Request& head) {
     return head.version() >= 11 && beast::iequals(head[bhttp::field::expect], "100-continue");
+}
+
+// Writes `res`: its head into `head` (reused between a session's answers) and head and body
+// in one gather write (http/response_wire.hpp); a chunked answer through Beast's serializer.
+// Unlike Beast's write, a `Connection: close` answer is not reported as end_of_stream.
+asio::awaitable<boost::system::error_code> write_response(beast::tcp_stream& stream, Response& res,
+                                                          std::string& head) {
+    if (!writes_plainly(res)) {
+        auto [ec, n] = co_await bhttp::async_write(stream, res, kNoThrow);
+        co_return ec == bhttp::error::end_of_stream ? boost::system::error_code{} : ec;
+    }
+    head.clear();
+    append_response_head(head, res);
+    const std::array<asio::const_buffer, 2> wire{asio::buffer(head), asio::buffer(res.body())};
+    auto [ec, n] = co_await asio::async_write(stream, wire, kNoThrow);
+    co_return ec;
 }
 
 struct Server::State : std::enable_shared_from_this<Server::State> {
@@ -117,7 +136,8 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
                                       "too many open connections; retry shortly", new_request_id(), {}, 1);
         res.keep_alive(false);
         stream.expires_after(std::chrono::seconds(1));
-        co_await bhttp::async_write(stream, res, kNoThrow);
+        std::string head;
+        co_await write_response(stream, res, head);
         boost::system::error_code ec;
         stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     }
@@ -177,7 +197,8 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
         res.keep_alive(false);
         res.set(bhttp::field::server, "shipd");
         stream.expires_after(settings.write_timeout);
-        co_await bhttp::async_write(stream, res, kNoThrow);
+        std::string head;
+        co_await write_response(stream, res, head);
     }
 
     // Reads the whole body of a request whose header is in (after `100 Continue` when the
@@ -208,11 +229,11 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
 
     // Writes the answer; when it went before the whole body was read, lingers (the connection
     // ends after it). False when the connection broke.
-    asio::awaitable<bool> answer(beast::tcp_stream& stream, Response& res, bool body_read) {
+    asio::awaitable<bool> answer(beast::tcp_stream& stream, Response& res, bool body_read, std::string& head) {
         // A 304 has no body and must not claim a Content-Length other than the 200's (RFC 9110).
         if (!res.has_content_length() && !res.chunked() && res.result() != Status::not_modified) res.prepare_payload();
         stream.expires_after(settings.write_timeout);
-        auto [ec, n] = co_await bhttp::async_write(stream, res, kNoThrow);
+        const boost::system::error_code ec = co_await write_response(stream, res, head);
         if (ec) co_return false;
         if (!body_read) co_await linger(stream);
         co_return true;
@@ -240,6 +261,7 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
         auto self = shared_from_this();
         auto me = sessions.insert(sessions.end(), Session{&stream});
         beast::flat_buffer buffer;
+        std::string answer_head;  // each answer's status line and fields (write_response)
         bool first = true;
         for (;;) {
             me->busy = false;
@@ -289,7 +311,7 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
                 res = co_await dispatch(req, m, std::move(request_id));
             }
             res.keep_alive(req.keep_alive() && body_read && !stopping);
-            const bool written = co_await answer(stream, res, body_read);
+            const bool written = co_await answer(stream, res, body_read, answer_head);
             if (!written || !res.keep_alive()) break;
         }
         boost::system::error_code ignored;
