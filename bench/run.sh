@@ -19,6 +19,7 @@
 #   --no-append / BENCH_RESULTS=- print the table only (default: append to bench/RESULTS.md)
 #   SHIPD_BIN (build/release/shipd), PEER_WORKERS (2), WRK_THREADS (2), WRK_CONNECTIONS (64),
 #   LAT_N (200 single requests), IMPORT_LINES (100000), PGBENCH_SCALE (10), PEER_DIR, PY,
+#   BENCH_SHARED_BUFFERS (256MB, the peer's setting; the one cluster's, so every side's),
 #   BENCH_OUT (bench/out: logs, wrk outputs, the table), BENCH_KEEP=1 (keep the cluster's dir).
 set -euo pipefail
 
