@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include "text/utf8.hpp"
 
@@ -14,11 +15,15 @@ constexpr char kHex[] = "0123456789abcdef";
 
 // Bytes that need attention: control characters, '"', '\\' and anything non-ASCII (checked
 // as UTF-8). Everything else is copied in runs.
-void key(std::string& out, std::string_view name) {
-    // Keys are compile-time ASCII names: no escaping needed.
-    out += '"';
-    out += name;
-    out += "\":";
+// `"name":` in one append. Keys are compile-time ASCII names: no escaping needed.
+template <std::size_t N>
+void key(std::string& out, const char (&name)[N]) {
+    char text[N + 2];
+    text[0] = '"';
+    std::memcpy(text + 1, name, N - 1);
+    text[N] = '"';
+    text[N + 1] = ':';
+    out.append(text, N + 2);
 }
 
 void write_timestamp(std::string& out, const Timestamp& ts) {

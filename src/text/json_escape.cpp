@@ -1,6 +1,9 @@
 // JSON string escaping, UTF-8 safe: the one implementation for every JSON shipd writes.
 #include "text/json_escape.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 #include "text/utf8.hpp"
 
 namespace shipd::text {
@@ -11,6 +14,17 @@ constexpr char kHex[] = "0123456789abcdef";
 
 bool is_plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
+// True when one of the 8 bytes in `v` is not plain: below 0x20, '"', '\\' or from 0x80 on
+// (the classic "has a byte less than n / equal to c" tests on a 64-bit word; exact for the
+// question "is there one", which is all the caller asks before it copies the 8 bytes).
+bool any_not_plain(std::uint64_t v) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101;
+    constexpr std::uint64_t kHigh = 0x8080808080808080;
+    const auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+    return ((v & kHigh) | ((v - 0x20 * kOnes) & ~v & kHigh) | has_zero(v ^ ('"' * kOnes)) |
+            has_zero(v ^ ('\\' * kOnes))) != 0;
+}
+
 }  // namespace
 
 void append_json_escaped(std::string& out, std::string_view text) {
@@ -18,6 +32,11 @@ void append_json_escaped(std::string& out, std::string_view text) {
     const std::size_t n = text.size();
     while (i < n) {
         std::size_t run = i;
+        // Plain bytes 8 at a time, then one at a time up to the next that is not.
+        for (std::uint64_t word; run + 8 <= n; run += 8) {
+            std::memcpy(&word, text.data() + run, 8);
+            if (any_not_plain(word)) break;
+        }
         while (run < n && is_plain(static_cast<unsigned char>(text[run]))) ++run;
         out.append(text.data() + i, run - i);
         i = run;
