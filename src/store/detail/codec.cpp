@@ -3,8 +3,6 @@
 
 #include <cstddef>
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -24,36 +22,6 @@ T field(const pg::Row& row, int column) {
 
 using OptText = std::optional<std::string>;
 
-[[noreturn]] void bad_rate(std::string_view why) {
-    throw pg::ResultError("stored rate is malformed: " + std::string(why));
-}
-
-std::string string_member(const json::object& o, std::string_view key) {
-    auto* v = o.if_contains(key);
-    if (!v || !v->is_string()) bad_rate(key);
-    return std::string(v->get_string());
-}
-
-domain::Rate rate_from_value(const json::value& v) {
-    auto* o = v.if_object();
-    if (!o) bad_rate("not an object");
-    domain::Rate r;
-    r.id = string_member(*o, "id");
-    r.carrier = string_member(*o, "carrier");
-    r.service = string_member(*o, "service");
-    r.rate = string_member(*o, "rate");
-    r.currency = string_member(*o, "currency");
-    if (auto* d = o->if_contains("delivery_days"); d && !d->is_null()) {
-        if (!d->is_int64()) bad_rate("delivery_days");
-        r.delivery_days = static_cast<int>(d->get_int64());
-    }
-    if (auto* d = o->if_contains("est_delivery_date"); d && !d->is_null()) {
-        if (!d->is_string()) bad_rate("est_delivery_date");
-        r.est_delivery_date = std::string(d->get_string());
-    }
-    return r;
-}
-
 json::value rate_to_value(const domain::Rate& rate) {
     json::object o;
     o.reserve(7);
@@ -66,21 +34,6 @@ json::value rate_to_value(const domain::Rate& rate) {
     o["est_delivery_date"] =
         rate.est_delivery_date ? json::value(*rate.est_delivery_date) : json::value(nullptr);
     return o;
-}
-
-// Stored rates are a few hundred bytes of JSON, parsed on every read of a shipment: the
-// parse goes into a buffer on the stack (the heap only past it), so a GET no longer makes a
-// heap allocation per JSON string (a third of a GET's allocations were this parse; issue 7).
-constexpr std::size_t kParseBuffer = 4096;
-
-template <class Use>
-auto with_json(std::string_view text, Use&& use) {
-    alignas(std::max_align_t) unsigned char buffer[kParseBuffer];
-    json::monotonic_resource memory(buffer, sizeof buffer);
-    boost::system::error_code ec;
-    json::value v = json::parse(text, ec, &memory);
-    if (ec) bad_rate("not JSON");
-    return use(v);
 }
 
 }  // namespace
@@ -173,21 +126,6 @@ std::string rates_to_json(const std::vector<domain::Rate>& rates) {
     a.reserve(rates.size());
     for (const auto& r : rates) a.push_back(rate_to_value(r));
     return json::serialize(a);
-}
-
-domain::Rate rate_from_json(std::string_view text) {
-    return with_json(text, [](const json::value& v) { return rate_from_value(v); });
-}
-
-std::vector<domain::Rate> rates_from_json(std::string_view text) {
-    return with_json(text, [](const json::value& v) {
-        auto* a = v.if_array();
-        if (!a) bad_rate("rates are not an array");
-        std::vector<domain::Rate> out;
-        out.reserve(a->size());
-        for (const auto& item : *a) out.push_back(rate_from_value(item));
-        return out;
-    });
 }
 
 std::string bytea_param(std::string_view bytes) {

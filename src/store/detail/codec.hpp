@@ -39,7 +39,8 @@ domain::Status decode_status(std::string_view text);
 std::string rate_to_json(const domain::Rate& rate);
 /// A JSON array of rate_to_json objects.
 std::string rates_to_json(const std::vector<domain::Rate>& rates);
-/// Throws pg::ResultError on malformed JSON or a missing string field.
+/// The rates a row holds, read without a JSON DOM (detail/rates_reader.cpp, a SAX handler).
+/// Throws pg::ResultError on malformed JSON, a missing or mistyped member, or another shape.
 domain::Rate rate_from_json(std::string_view json);
 std::vector<domain::Rate> rates_from_json(std::string_view json);
 
