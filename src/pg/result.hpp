@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 
 #include "pg/types.hpp"
 
@@ -27,8 +29,14 @@ public:
     }
     std::string_view name() const noexcept { return PQfname(result_, column_); }
     /// Throws ResultError on NULL (unless T is std::optional) or a value that is not a T.
+    /// The column's name (for the message) is looked up only when there is one to throw: a
+    /// string cannot fail but by NULL, so it skips decode().
     template <class T>
     T as() const {
+        if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::optional<std::string>>) {
+            if (auto t = text()) return std::string(*t);
+            if constexpr (std::is_same_v<T, std::optional<std::string>>) return std::nullopt;
+        }
         return decode<T>(text(), name());
     }
 

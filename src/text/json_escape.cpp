@@ -32,10 +32,17 @@ void append_json_escaped(std::string& out, std::string_view text) {
     const std::size_t n = text.size();
     while (i < n) {
         std::size_t run = i;
-        // Plain bytes 8 at a time, then one at a time up to the next that is not.
+        // Plain bytes 8 at a time; fewer than 8 left, the text's last 8 bytes as one word (all
+        // plain: so are the ones from `run` on; if not, the slow way); then one at a time up
+        // to the next byte that is not plain.
         for (std::uint64_t word; run + 8 <= n; run += 8) {
             std::memcpy(&word, text.data() + run, 8);
             if (any_not_plain(word)) break;
+        }
+        if (run < n && n - run < 8 && n >= 8) {
+            std::uint64_t word;
+            std::memcpy(&word, text.data() + n - 8, 8);
+            if (!any_not_plain(word)) run = n;
         }
         while (run < n && is_plain(static_cast<unsigned char>(text[run]))) ++run;
         out.append(text.data() + i, run - i);

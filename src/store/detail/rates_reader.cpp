@@ -94,8 +94,8 @@ public:
         if (!scalar()) return true;
         if (member_ == kDeliveryDays) return member_is_bad();
         if (member_ == kOther) return true;
-        text_.append(s.data(), s.size());
-        std::string value = std::move(text_);
+        // Whole (the usual case) or the last piece of one that came in several.
+        std::string value = text_.empty() ? std::string(s.data(), s.size()) : std::move(text_.append(s.data(), s.size()));
         text_.clear();
         switch (member_) {
             case kId: rate_.id = std::move(value); break;
