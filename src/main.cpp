@@ -121,14 +121,16 @@ int main(int argc, char** argv) {
                 // The embedded database is shipd's own: bring it to this binary's schema, as
                 // serve does (`migrate` commands decide for themselves, so not for them).
                 if (!migrate_running) {
-                    shipd::app::prepare_schema(embedded->url(), true, shipd::config::StartupMode::kFail);
+                    shipd::app::prepare_schema(embedded->socket_url(), true, shipd::config::StartupMode::kFail);
                 }
             } catch (const std::exception& e) {
                 std::fprintf(stderr, "shipd: %s\n", e.what());
                 throw CLI::RuntimeError(1);
             }
         }
-        return embedded->url();
+        // Its Unix socket rather than 127.0.0.1: a few percent less CPU a statement on both
+        // sides (bench/RESULTS.md, "A Unix socket to a local database").
+        return embedded->socket_url();
     };
     shipd::migrate::CommandOptions migrate_options;
     migrate_options.log = [](shipd::migrate::LogLevel level, const std::string& line) {

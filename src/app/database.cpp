@@ -17,8 +17,10 @@ std::unique_ptr<pgembed::LocalPostgres> start_embedded(const config::Settings& s
     auto pg = std::make_unique<pgembed::LocalPostgres>(o);
     spdlog::info("starting embedded PostgreSQL in {}", std::filesystem::absolute(settings.data_dir).string());
     pg->start();
-    spdlog::info("embedded PostgreSQL {} on 127.0.0.1:{} (log: {})",
-                 pg->created() ? "created and started" : "started", pg->port(), pg->log_file().string());
+    spdlog::info("embedded PostgreSQL {} on 127.0.0.1:{}{} (log: {})",
+                 pg->created() ? "created and started" : "started", pg->port(),
+                 pg->has_socket() ? " and the Unix socket in " + pg->socket_dir().string() + ", which shipd uses" : "",
+                 pg->log_file().string());
     return pg;
 }
 

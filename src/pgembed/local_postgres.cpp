@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -164,6 +165,28 @@ std::string LocalPostgres::url(const std::string& database) const {
            std::to_string(port_) + "/" + (database.empty() ? options_.database : database);
 }
 
+bool LocalPostgres::has_socket() const {
+    return (socket_dir() / (".s.PGSQL." + std::to_string(port_))).string().size() <= kMaxSocketPath;
+}
+
+std::string LocalPostgres::socket_url(const std::string& database) const {
+    if (!has_socket()) return url(database);
+    // A query value of a libpq URI is percent-decoded: keep what is safe, encode the rest.
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string dir;
+    for (unsigned char c : socket_dir().string()) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+            dir += static_cast<char>(c);
+        } else {
+            dir += '%';
+            dir += kHex[c >> 4];
+            dir += kHex[c & 15];
+        }
+    }
+    return "postgresql://" + options_.superuser + ":" + password_ + "@/" +
+           (database.empty() ? options_.database : database) + "?host=" + dir + "&port=" + std::to_string(port_);
+}
+
 std::string LocalPostgres::conninfo(const std::string& database) const {
     return "host=127.0.0.1 port=" + std::to_string(port_) + " user=" + options_.superuser +
            " password=" + password_ +
@@ -259,10 +282,8 @@ void LocalPostgres::write_config() const {
     c << "# Written by shipd at every start; edit postgresql.conf for lasting changes.\n"
       << "listen_addresses = '127.0.0.1'\n"
       << "port = " << port_ << "\n";
-    fs::path socket = socket_dir() / (".s.PGSQL." + std::to_string(port_));
     // A data directory with a long path gets TCP only rather than a failed start.
-    c << "unix_socket_directories = '"
-      << (socket.string().size() <= kMaxSocketPath ? socket_dir().string() : "") << "'\n"
+    c << "unix_socket_directories = '" << (has_socket() ? socket_dir().string() : "") << "'\n"
       << "max_connections = 200\n"
       << "shared_preload_libraries = 'pg_stat_statements'\n"
       << "timezone = 'UTC'\n"

@@ -50,6 +50,14 @@ TEST(ServeE2E, ServesOnEmbeddedPostgresAndStopsCleanlyOnSigterm) {
     EXPECT_EQ(r->status, 200);
     EXPECT_EQ(r->body, R"({"status":"ok"})");
     EXPECT_TRUE(shipd->wait_for_output("GET /health/live 200", 5s)) << "no access log line: " << shipd->stderr_text();
+    // shipd talks to its embedded database through the Unix socket in the data directory:
+    // the log says so, and the migrator (which gets serve's own URL) names the socket.
+    const std::string socket_dir = (dir.path() / "data" / "run").string();
+    EXPECT_NE(shipd->stderr_text().find("and the Unix socket in " + socket_dir + ", which shipd uses"), std::string::npos)
+        << shipd->stderr_text();
+    EXPECT_NE(shipd->stderr_text().find("migrate: created shipd_schema_migrations on shipd@" + socket_dir + ":"),
+              std::string::npos)
+        << shipd->stderr_text();
     int pg = postmaster_pid(dir);
     ASSERT_GT(pg, 0);
 

@@ -47,9 +47,45 @@ TEST(LocalPostgres, StartsOnLoopbackWithItsDatabaseAndStops) {
     EXPECT_EQ(query(pg, "SHOW TimeZone"), "UTC");
     EXPECT_TRUE(std::filesystem::exists(pg.socket_dir() / (".s.PGSQL." + std::to_string(pg.port()))));
     EXPECT_EQ(pg.url().rfind("postgresql://shipd:", 0), 0u);
+    // socket_url() reaches the same server through its Unix socket (no client address).
+    ASSERT_TRUE(pg.has_socket());
+    EXPECT_NE(pg.socket_url().find("@/shipd?host=/"), std::string::npos) << pg.socket_url();
+    {
+        std::unique_ptr<PGconn, decltype(&PQfinish)> c(PQconnectdb(pg.socket_url().c_str()), &PQfinish);
+        ASSERT_EQ(PQstatus(c.get()), CONNECTION_OK) << PQerrorMessage(c.get());
+        std::unique_ptr<PGresult, decltype(&PQclear)> r(
+            PQexec(c.get(), "SELECT inet_client_addr() IS NULL, current_database()"), &PQclear);
+        ASSERT_EQ(PQresultStatus(r.get()), PGRES_TUPLES_OK) << PQresultErrorMessage(r.get());
+        EXPECT_STREQ(PQgetvalue(r.get(), 0, 0), "t");
+        EXPECT_STREQ(PQgetvalue(r.get(), 0, 1), "shipd");
+    }
     pg.stop();
     EXPECT_FALSE(port_in_use(pg.port()));
     EXPECT_FALSE(std::filesystem::exists(pg.pgdata() / "postmaster.pid"));
+}
+
+TEST(LocalPostgres, SocketUrlEncodesItsDirectoryAndFallsBackToTcpForALongPath) {
+    TempDir dir;
+    {
+        LocalPostgresOptions o = options_for(dir);
+        o.data_dir = dir.path() / "a dir & 100% #odd?=";
+        LocalPostgres pg(o);
+        pg.start();
+        ASSERT_TRUE(pg.has_socket());
+        EXPECT_NE(pg.socket_url().find("a%20dir%20%26%20100%25%20%23odd%3F%3D/run&port="), std::string::npos)
+            << pg.socket_url();
+        std::unique_ptr<PGconn, decltype(&PQfinish)> c(PQconnectdb(pg.socket_url().c_str()), &PQfinish);
+        EXPECT_EQ(PQstatus(c.get()), CONNECTION_OK) << PQerrorMessage(c.get());
+    }
+    {
+        LocalPostgresOptions o = options_for(dir);
+        o.data_dir = dir.path() / std::string(120, 'd');  // its socket's path would not fit sun_path
+        LocalPostgres pg(o);
+        pg.start();
+        EXPECT_FALSE(pg.has_socket());
+        EXPECT_EQ(pg.socket_url(), pg.url());
+        EXPECT_EQ(query(pg, "SELECT 1"), "1");
+    }
 }
 
 TEST(LocalPostgres, SecondStartReusesTheData) {
