@@ -113,9 +113,11 @@ shipd_get_run() {
   record_wrk "get${r:+.$r}" "$(run_wrk "get${r:+-r$r}" get.lua "$SHIPD_URL" /v1/shipments/ "$OUT/ids.txt" "$SHIPD_KEY")"
   local read1 peer1; read1=$(blocks_read shipd) peer1=$(group_ticks "${PEER_PGID:-}")
   R[rss_get${r:+.$r}]=$(rss_sampler_stop "get${r:+-r$r}")
+  local peer_cpu=
+  [ -n "${PEER_PGID:-}" ] && peer_cpu="; CPU the idle peer's processes used meanwhile: $(awk -v t=$((peer1 - peer0)) \
+    -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }') s"
   log "shipd RSS under the GET load (max of samples): ${R[rss_get${r:+.$r}]} MB; blocks PostgreSQL read" \
-      "from outside shared_buffers (warm-up and run): $((read1 - read0)); CPU the idle peer's processes" \
-      "used meanwhile: $(awk -v t=$((peer1 - peer0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }') s"
+      "from outside shared_buffers (warm-up and run): $((read1 - read0))$peer_cpu"
 }
 shipd_batch_run() {
   local r=${1:-}
