@@ -159,7 +159,8 @@ void add_data_commands(CLI::App& app, const config::Settings& settings, std::fun
         domain::ImportResult result;
         using Clock = std::chrono::steady_clock;
         const auto started = Clock::now();
-        std::optional<Clock::duration> stored_in, analyzed_in;
+        Clock::duration stored_in{};
+        std::optional<Clock::duration> analyzed_in;
         try {
             result = with_cluster<domain::ImportResult>(settings, url, [&](pg::Cluster& c) -> asio::awaitable<domain::ImportResult> {
                 api::Importer importer(c.bulk());
@@ -189,7 +190,7 @@ void add_data_commands(CLI::App& app, const config::Settings& settings, std::fun
         }
         bar.finish();
         const auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
-        const double stored_s = seconds(stored_in.value_or(Clock::now() - started));
+        const double stored_s = seconds(stored_in);
         std::printf("accepted %zu, rejected %zu in %.2f s (%.0f lines a second)\n", result.accepted, result.rejected,
                     stored_s, stored_s > 0 ? static_cast<double>(result.accepted + result.rejected) / stored_s : 0.0);
         if (analyzed_in) {

@@ -11,11 +11,8 @@ namespace shipd::http {
 /// Appends `res`'s head to `out`: the status line ("HTTP/1.1 200 OK"; the reason Beast would
 /// send), every field in order ("Name: value"), each line ended by CRLF, then the empty line.
 /// Byte for byte what Beast's serializer writes before the body of a response that is not
-/// chunked; the fields are taken as they are (Content-Length is the caller's, as with Beast).
+/// chunked (a chunked one needs Beast's chunk framing); the fields are taken as they are
+/// (Content-Length is the caller's, as with Beast).
 void append_response_head(std::string& out, const Response& res);
-
-/// True when the head and the body can go out as they are: a body that is not chunked.
-/// Chunked responses need Beast's serializer (chunk framing).
-inline bool writes_plainly(const Response& res) { return !res.chunked(); }
 
 }  // namespace shipd::http

@@ -54,7 +54,7 @@ bool expects_continue(const Request& head) {
 // Unlike Beast's write, a `Connection: close` answer is not reported as end_of_stream.
 asio::awaitable<boost::system::error_code> write_response(beast::tcp_stream& stream, Response& res,
                                                           std::string& head) {
-    if (!writes_plainly(res)) {
+    if (res.chunked()) {
         auto [ec, n] = co_await bhttp::async_write(stream, res, kNoThrow);
         co_return ec == bhttp::error::end_of_stream ? boost::system::error_code{} : ec;
     }

@@ -6,11 +6,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <string>
 #include <string_view>
 #include <tuple>
-#include <type_traits>
 
+#include "pg/errors.hpp"
 #include "pg/types.hpp"
 
 namespace shipd::pg {
@@ -29,15 +28,16 @@ public:
     }
     std::string_view name() const noexcept { return PQfname(result_, column_); }
     /// Throws ResultError on NULL (unless T is std::optional) or a value that is not a T.
-    /// The column's name (for the message) is looked up only when there is one to throw: a
-    /// string cannot fail but by NULL, so it skips decode().
+    /// The column's name is only for that message, and looking it up (PQfname, strlen) cost
+    /// more than decoding most values: it is looked up when a decode fails, which then runs
+    /// again with it to throw the message it would have thrown.
     template <class T>
     T as() const {
-        if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::optional<std::string>>) {
-            if (auto t = text()) return std::string(*t);
-            if constexpr (std::is_same_v<T, std::optional<std::string>>) return std::nullopt;
+        try {
+            return decode<T>(text(), {});
+        } catch (const ResultError&) {
+            return decode<T>(text(), name());
         }
-        return decode<T>(text(), name());
     }
 
 private:

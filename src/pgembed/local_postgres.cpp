@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cctype>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -171,18 +173,9 @@ bool LocalPostgres::has_socket() const {
 
 std::string LocalPostgres::socket_url(const std::string& database) const {
     if (!has_socket()) return url(database);
-    // A query value of a libpq URI is percent-decoded: keep what is safe, encode the rest.
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string dir;
-    for (unsigned char c : socket_dir().string()) {
-        if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
-            dir += static_cast<char>(c);
-        } else {
-            dir += '%';
-            dir += kHex[c >> 4];
-            dir += kHex[c & 15];
-        }
-    }
+    // A query value of a libpq URI is percent-decoded: the directory keeps its unreserved
+    // characters and slashes, the rest is encoded.
+    const std::string dir = boost::urls::encode(socket_dir().string(), boost::urls::unreserved_chars + '/');
     return "postgresql://" + options_.superuser + ":" + password_ + "@/" +
            (database.empty() ? options_.database : database) + "?host=" + dir + "&port=" + std::to_string(port_);
 }

@@ -25,33 +25,25 @@ std::string our_bytes(const Response& res) {
     return out.substr(15) + res.body();
 }
 
-Response with_body(Status status, std::string body) {
-    Response res{status, 11};
-    res.set(bhttp::field::content_type, "application/json");
-    res.body() = std::move(body);
-    res.prepare_payload();
-    return res;
-}
-
 TEST(ResponseWire, TheHeadIsWhatBeastWritesForEveryShape) {
     std::vector<Response> shapes;
-    shapes.push_back(with_body(Status::ok, R"({"id":"shp_1"})"));
+    shapes.push_back(json_response(Status::ok, R"({"id":"shp_1"})"));
     shapes.push_back(error_response(Status::not_found, "NOT_FOUND", "no shipment 42", "req-1"));
     Response empty{Status::no_content, 11};
     shapes.push_back(empty);
     Response not_modified{Status::not_modified, 11};
     not_modified.set(bhttp::field::etag, "\"v1\"");
     shapes.push_back(not_modified);
-    Response old = with_body(Status::ok, "hello");
+    Response old = json_response(Status::ok, "hello");
     old.version(10);
     old.keep_alive(false);
     shapes.push_back(old);
-    Response custom = with_body(Status::service_unavailable, "{}");
+    Response custom = json_response(Status::service_unavailable, "{}");
     custom.reason("Busy Right Now");
     shapes.push_back(custom);
-    Response unknown = with_body(static_cast<Status>(299), "x");  // a code Beast has no reason for
+    Response unknown = json_response(static_cast<Status>(299), "x");  // a code Beast has no reason for
     shapes.push_back(unknown);
-    Response many = with_body(Status::created, std::string(70000, 'a'));
+    Response many = json_response(Status::created, std::string(70000, 'a'));
     many.set(bhttp::field::server, "shipd");
     many.set("X-Request-Id", "0193abcd-0000-7000-8000-000000000000");
     many.insert(bhttp::field::set_cookie, "a=1");
@@ -65,18 +57,11 @@ TEST(ResponseWire, TheHeadIsWhatBeastWritesForEveryShape) {
 }
 
 TEST(ResponseWire, StatusLineFieldsAndTheEmptyLine) {
-    Response res = with_body(Status::ok, "{}");
+    Response res = json_response(Status::ok, "{}");
     res.set(bhttp::field::server, "shipd");
     std::string head;
     append_response_head(head, res);
     EXPECT_EQ(head, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nServer: shipd\r\n\r\n");
-}
-
-TEST(ResponseWire, OnlyChunkedAnswersNeedBeast) {
-    Response res = with_body(Status::ok, "{}");
-    EXPECT_TRUE(writes_plainly(res));
-    res.chunked(true);
-    EXPECT_FALSE(writes_plainly(res));
 }
 
 }  // namespace

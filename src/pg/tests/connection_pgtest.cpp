@@ -103,6 +103,18 @@ TEST_F(ConnectionTest, TypesRoundTrip) {
     EXPECT_EQ(text, "héllo ✓");
     EXPECT_THROW(row[0].as<int>(), ResultError);
     EXPECT_THROW(row["nope"], ResultError);
+    // The messages name the column (looked up only once a decode has failed).
+    auto message = [](auto&& read) -> std::string {
+        try {
+            read();
+        } catch (const ResultError& e) {
+            return e.what();
+        }
+        return "<no error>";
+    };
+    EXPECT_EQ(message([&] { row[9].as<std::string>(); }), "column 'text' is NULL: read it as std::optional<T>");
+    EXPECT_EQ(message([&] { row[2].as<bool>(); }), "column 'int8': '9000000000' is not a bool");
+    EXPECT_EQ(message([&] { row[0].as<int>(); }), "column 'text': 'héllo ✓' is not a number");
 }
 
 TEST_F(ConnectionTest, NoRowIsAnOptionalNotAnError) {

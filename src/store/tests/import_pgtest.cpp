@@ -109,6 +109,22 @@ TEST_F(ImportTest, ABadRowStoresNoneOfTheBatch) {
     EXPECT_TRUE(run(insert_shipments_batch(*pool_, {})).empty());
 }
 
+TEST_F(ImportTest, AnalyzeReachesEveryTableBothWaysAndReportsAFailure) {
+    const std::string analyzed =
+        "SELECT count(*) FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname IN "
+        "('addresses', 'parcels', 'shipments', 'shipment_events')";
+    run(analyze_bulk_tables(*pool_, BulkTables::kShipments, AnalyzeSpread::kOneConnection));
+    EXPECT_EQ(sql_value(analyzed), "3");
+    run(analyze_bulk_tables(*pool_, BulkTables::kShipmentsAndEvents, AnalyzeSpread::kConnectionPerTable));
+    EXPECT_EQ(sql_value(analyzed), "4");
+    // A table the statement cannot reach fails the call, whichever way it runs.
+    sql("DROP TABLE parcels CASCADE");
+    EXPECT_THROW(run(analyze_bulk_tables(*pool_, BulkTables::kShipments, AnalyzeSpread::kConnectionPerTable)),
+                 pg::ServerError);
+    EXPECT_THROW(run(analyze_bulk_tables(*pool_, BulkTables::kShipments, AnalyzeSpread::kOneConnection)),
+                 pg::ServerError);
+}
+
 TEST_F(ImportTest, TwentyThousandShipmentsInBatchesOfAThousand) {
     std::vector<domain::Shipment> batch;
     for (int i = 0; i < 1000; ++i) batch.push_back(sample_shipment(std::to_string(i)));
